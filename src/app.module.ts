@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppLifecycleModule } from './common/app-lifecycle';
+import { MetricsRegistryModule } from './common/metrics-registry';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RedisStoreModule } from './redis/redis.module';
+
+/** The whole service, built from one validated configuration. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const store = RedisStoreModule.forRoot(config);
+    return {
+      module: AppModule,
+      global: false,
+      imports: [
+        ConfigModule.forRoot(config),
+        AppLifecycleModule,
+        MetricsRegistryModule,
+        { ...store, global: true },
+        HealthModule,
+        MetricsModule,
+      ],
+    };
+  }
+}

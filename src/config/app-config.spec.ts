@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config.port).toBe(3000);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.redis.provider).toBe('async');
+    expect(config.redis.hybridAsync).toBe(true);
+    expect(config.redis.legacyTimeoutMs).toBe(2000);
+    expect(config.game.reconnectGraceSeconds).toBe(120);
+    expect(config.redis.clusterNodes).toBeNull();
+  });
+
+  it('reads the provider flag and the rollback switch', () => {
+    const config = loadConfig({ REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' });
+
+    expect(config.redis.provider).toBe('hybrid');
+    expect(config.redis.hybridAsync).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+
+  it('parses cluster seed nodes', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001' });
+
+    expect(config.redis.clusterNodes).toEqual([
+      { host: '127.0.0.1', port: 7000 },
+      { host: '127.0.0.1', port: 7001 },
+    ]);
+  });
+
+  it('lists every bad variable in one error', () => {
+    const act = () =>
+      loadConfig({ PORT: 'abc', REDIS_PROVIDER: 'sync', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' });
+
+    expect(act).toThrow(ConfigError);
+    try {
+      act();
+    } catch (e) {
+      const message = (e as Error).message;
+      expect(message).toContain('PORT="abc"');
+      expect(message).toContain('REDIS_PROVIDER="sync" must be async or hybrid');
+      expect(message).toContain('REDIS_URL="http://x"');
+      expect(message).toContain('LOG_LEVEL="loud"');
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\/.+/, { error: 'must be a redis:// or rediss:// URL' });
+const clusterNodes = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n.length > 0),
+  )
+  .refine((nodes) => nodes.every((n) => /^[^:\s]+:\d{1,5}$/.test(n)), {
+    error: 'must be a comma-separated list of host:port',
+  });
+
+/** Every setting, with its default; the only place that reads process.env. */
+const schema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  REDIS_PROVIDER: z.enum(['async', 'hybrid'], { error: 'must be async or hybrid' }).default('async'),
+  REDIS_HYBRID_ASYNC: bool.default(true),
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 60000).default(1000),
+  REDIS_LEGACY_TIMEOUT_MS: int(10, 60000).default(2000),
+  REDIS_CONNECT_TIMEOUT_MS: int(100, 120000).default(5000),
+  REDIS_HEALTH_TIMEOUT_MS: int(10, 60000).default(500),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]*$/, { error: 'may hold only letters, digits and : _ . -' })
+    .default('hokm:'),
+  ROOM_TTL_SECONDS: int(60, 30 * 24 * 3600).default(3600),
+  SESSION_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
+  RECONNECT_GRACE_SECONDS: int(1, 3600).default(120),
+  TIMER_POLL_MS: int(50, 60000).default(500),
+  RATE_LIMIT_BURST: int(1, 10000).default(20),
+  RATE_LIMIT_PER_SECOND: int(1, 10000).default(10),
+  MAX_PAYLOAD_BYTES: int(256, 1_000_000).default(4096),
+  SHUTDOWN_GRACE_MS: int(0, 60000).default(5000),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
+      error: 'must be one of fatal, error, warn, log, debug, verbose',
+    })
+    .default('log'),
+});
+
+type Env = z.infer<typeof schema>;
+
+/** The typed, validated configuration of one process. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  redis: {
+    url: string;
+    /** Set: run every client on ioredis Cluster with these seed nodes. */
+    clusterNodes: Array<{ host: string; port: number }> | null;
+    provider: 'async' | 'hybrid';
+    /** hybrid only: false is the rollback switch, every operation takes the legacy path. */
+    hybridAsync: boolean;
+    commandTimeoutMs: number;
+    legacyTimeoutMs: number;
+    connectTimeoutMs: number;
+    healthTimeoutMs: number;
+    keyPrefix: string;
+  };
+  game: {
+    roomTtlSeconds: number;
+    sessionTtlSeconds: number;
+    reconnectGraceSeconds: number;
+    timerPollMs: number;
+  };
+  gateway: {
+    rateLimitBurst: number;
+    rateLimitPerSecond: number;
+    maxPayloadBytes: number;
+  };
+  shutdownGraceMs: number;
+}
+
+/** Thrown at boot with every bad variable listed at once. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates an environment into an AppConfig, or throws one ConfigError naming every problem. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  // An empty variable means "unset": .env files and shells often leave `FOO=`.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `${name}=${JSON.stringify(env[name] ?? '')} ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    redis: {
+      url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES
+        ? e.REDIS_CLUSTER_NODES.map((n) => {
+            const i = n.lastIndexOf(':');
+            return { host: n.slice(0, i), port: Number(n.slice(i + 1)) };
+          })
+        : null,
+      provider: e.REDIS_PROVIDER,
+      hybridAsync: e.REDIS_HYBRID_ASYNC,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      legacyTimeoutMs: e.REDIS_LEGACY_TIMEOUT_MS,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      healthTimeoutMs: e.REDIS_HEALTH_TIMEOUT_MS,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+    },
+    game: {
+      roomTtlSeconds: e.ROOM_TTL_SECONDS,
+      sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+      reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
+      timerPollMs: e.TIMER_POLL_MS,
+    },
+    gateway: {
+      rateLimitBurst: e.RATE_LIMIT_BURST,
+      rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+      maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The Socket.IO contract between the Hokm server and its game clients (see docs/PROTOCOL.md).
+ * Self-contained on purpose: a client can copy or import this one file, it imports nothing.
+ */
+
+export const GAME_NAMESPACE = '/game';
+
+export type Suit = 'hearts' | 'diamonds' | 'clubs' | 'spades';
+/** RANK_suit, e.g. "A_hearts", "10_spades". */
+export type Card = string;
+export type Phase = 'waiting_for_players' | 'hokm_selection' | 'gameplay' | 'game_over' | 'abandoned';
+
+/** Every error code an ack may carry. */
+export const ERROR_CODES = [
+  'INVALID_PAYLOAD',
+  'ROOM_NOT_FOUND',
+  'ROOM_FULL',
+  'ALREADY_IN_ROOM',
+  'NOT_IN_ROOM',
+  'INVALID_SESSION',
+  'WRONG_PHASE',
+  'NOT_YOUR_TURN',
+  'CARD_NOT_IN_HAND',
+  'MUST_FOLLOW_SUIT',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+  'NOT_HOST',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What every request's acknowledgement receives. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+/** A player as everyone at the table sees them. */
+export interface PlayerView {
+  playerId: string;
+  name: string;
+  seat: number;
+  team: 0 | 1;
+  connected: boolean;
+  cardCount: number;
+  /** Added field: true for a server-side bot. */
+  bot?: boolean;
+}
+
+export interface PlayedCardView {
+  playerId: string;
+  card: Card;
+}
+
+/** The receiver's own view of the room; the `state` push carries it. */
+export interface GameView {
+  roomCode: string;
+  version: number;
+  phase: Phase;
+  targetScore: number;
+  players: PlayerView[];
+  you: { playerId: string; seat: number; team: 0 | 1; hand: Card[] };
+  hakem: string | null;
+  hokm: Suit | null;
+  turn: string | null;
+  ledSuit: Suit | null;
+  currentTrick: PlayedCardView[];
+  lastTrick: { cards: PlayedCardView[]; winner: string } | null;
+  tricks: [number, number];
+  scores: [number, number];
+  handNumber: number;
+  winnerTeam: 0 | 1 | null;
+  /** Added field: the playerId who may add bots while waiting. */
+  hostId: string | null;
+}
+
+export interface SeatGrant {
+  roomCode: string;
+  playerId: string;
+  sessionToken: string;
+  seat: number;
+}
+
+/** Requests: event name → [payload, ack data]. */
+export interface ClientRequests {
+  create_room: [{ name: string; targetScore?: number }, SeatGrant];
+  join: [{ roomCode: string; name: string }, SeatGrant];
+  reconnect: [{ sessionToken: string }, { roomCode: string; playerId: string; seat: number }];
+  leave: [Record<string, never>, Record<string, never>];
+  select_hokm: [{ suit: Suit }, Record<string, never>];
+  play_card: [{ card: Card }, Record<string, never>];
+  get_state: [Record<string, never>, GameView];
+  /** Added: the host fills empty seats of a waiting room with bots. */
+  add_bots: [{ count?: number }, { added: number }];
+}
+export type RequestEvent = keyof ClientRequests;
+
+interface Versioned {
+  version: number;
+}
+
+/** Pushes: event name → payload. */
+export interface ServerPushes {
+  state: GameView;
+  session_replaced: { message: string };
+  server_shutdown: { message: string };
+  player_joined: Versioned & { playerId: string; name: string; seat: number };
+  player_left: Versioned & { playerId: string };
+  player_disconnected: Versioned & { playerId: string };
+  player_reconnected: Versioned & { playerId: string };
+  hokm_selected: Versioned & { playerId: string; suit: Suit };
+  card_played: Versioned & { playerId: string; card: Card };
+  trick_won: Versioned & { winner: string; cards: PlayedCardView[]; tricks: [number, number] };
+  hand_complete: Versioned & {
+    handNumber: number;
+    winnerTeam: 0 | 1;
+    points: number;
+    kot: boolean;
+    scores: [number, number];
+    nextHakem: string | null;
+  };
+  game_over: Versioned & { winnerTeam: 0 | 1; scores: [number, number] };
+  abandoned: Versioned & { reason: 'player_left' | 'grace_expired'; playerId: string };
+  match_started: Versioned & { hakem: string };
+}
+export type PushEvent = keyof ServerPushes;

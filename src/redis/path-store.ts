@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
+import type { StorePath } from './store-path';
+import { StoreMetrics } from './store-metrics';
+import type {
+  CommitResult,
+  DueTimer,
+  GameStore,
+  PerformanceMetrics,
+  PlayerSession,
+  RoomChange,
+  RoomMeta,
+  RoomSnapshot,
+} from './store.port';
+
+/** Redacts a password from a Redis URL before it is printed. */
+export function describeRedis(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/**
+ * The store port implemented over StorePaths; a provider only decides which path serves a call.
+ * Each write gets its commit id before `call`, so a retry on another path carries the same id.
+ */
+export abstract class PathStore implements GameStore {
+  abstract readonly provider: 'async' | 'hybrid';
+  abstract readonly path: string;
+
+  constructor(protected readonly metrics: StoreMetrics) {}
+
+  /** Runs one operation down the provider's path(s). */
+  protected abstract call<T>(operation: string, fn: (path: StorePath) => Promise<T>): Promise<T>;
+  abstract connect(): Promise<void>;
+  abstract disconnect(): Promise<void>;
+  abstract ping(timeoutMs: number): Promise<void>;
+
+  createRoom(roomCode: string, meta: RoomMeta): Promise<boolean> {
+    const id = randomUUID();
+    return this.call('createRoom', (p) => p.createRoom(roomCode, meta, id));
+  }
+
+  roomExists(roomCode: string): Promise<boolean> {
+    return this.call('roomExists', (p) => p.roomExists(roomCode));
+  }
+
+  async addPlayerToRoom(roomCode: string, player: SeatedPlayer): Promise<boolean> {
+    return this.write('addPlayerToRoom', roomCode, { upsertPlayers: [player] });
+  }
+
+  getRoomPlayers(roomCode: string): Promise<SeatedPlayer[]> {
+    return this.call('getRoomPlayers', (p) => p.getRoomPlayers(roomCode));
+  }
+
+  async updatePlayerInRoom(roomCode: string, player: SeatedPlayer): Promise<boolean> {
+    return this.write('updatePlayerInRoom', roomCode, {
+      upsertPlayers: [player],
+      requirePlayer: player.playerId,
+    });
+  }
+
+  saveGameState(roomCode: string, match: MatchState): Promise<boolean> {
+    return this.write('saveGameState', roomCode, { match });
+  }
+
+  getGameState(roomCode: string): Promise<MatchState | null> {
+    return this.call('getGameState', (p) => p.getGameState(roomCode));
+  }
+
+  deleteGameState(roomCode: string): Promise<boolean> {
+    return this.write('deleteGameState', roomCode, { match: null });
+  }
+
+  clearRoom(roomCode: string): Promise<boolean> {
+    return this.write('clearRoom', roomCode, {
+      clear: true,
+      meta: { phase: 'waiting_for_players', hostId: null },
+    });
+  }
+
+  deleteRoom(roomCode: string): Promise<boolean> {
+    return this.call('deleteRoom', (p) => p.deleteRoom(roomCode));
+  }
+
+  getActiveRooms(limit = 100): Promise<string[]> {
+    return this.call('getActiveRooms', (p) => p.getActiveRooms(limit));
+  }
+
+  savePlayerSession(sessionToken: string, session: PlayerSession): Promise<void> {
+    return this.call('savePlayerSession', (p) => p.savePlayerSession(sessionToken, session));
+  }
+
+  getPlayerSession(sessionToken: string): Promise<PlayerSession | null> {
+    return this.call('getPlayerSession', (p) => p.getPlayerSession(sessionToken));
+  }
+
+  deletePlayerSession(sessionToken: string): Promise<void> {
+    return this.call('deletePlayerSession', (p) => p.deletePlayerSession(sessionToken));
+  }
+
+  loadRoom(roomCode: string): Promise<RoomSnapshot | null> {
+    return this.call('loadRoom', (p) => p.loadRoom(roomCode));
+  }
+
+  async commitRoom(
+    roomCode: string,
+    expectedVersion: number,
+    change: RoomChange,
+    commitId: string,
+  ): Promise<CommitResult> {
+    const result = await this.call('commitRoom', (p) =>
+      p.commitRoom('commitRoom', roomCode, expectedVersion, change, commitId),
+    );
+    return result === 'player_missing' ? { status: 'not_found' } : result;
+  }
+
+  scheduleGraceTimer(timer: DueTimer, dueAtMs: number): Promise<void> {
+    return this.call('scheduleGraceTimer', (p) => p.scheduleGraceTimer(timer, dueAtMs));
+  }
+
+  cancelGraceTimer(timer: DueTimer): Promise<void> {
+    return this.call('cancelGraceTimer', (p) => p.cancelGraceTimer(timer));
+  }
+
+  claimDueGraceTimers(nowMs: number, leaseMs: number, limit: number): Promise<DueTimer[]> {
+    return this.call('claimDueGraceTimers', (p) => p.claimDueGraceTimers(nowMs, leaseMs, limit));
+  }
+
+  completeGraceTimer(timer: DueTimer): Promise<void> {
+    return this.call('completeGraceTimer', (p) => p.completeGraceTimer(timer));
+  }
+
+  getPerformanceMetrics(): PerformanceMetrics {
+    return this.metrics.snapshot(this.provider, this.path);
+  }
+
+  // An unconditional legacy write: still idempotent through its commit id.
+  private async write(
+    operation: string,
+    roomCode: string,
+    change: RoomChange & { clear?: boolean; requirePlayer?: string },
+  ): Promise<boolean> {
+    const id = randomUUID();
+    const result = await this.call(operation, (p) => p.commitRoom(operation, roomCode, -1, change, id));
+    return result !== 'player_missing' && result.status === 'committed';
+  }
+}
