@@ -3,6 +3,7 @@ import { AppLifecycleModule } from './common/app-lifecycle';
 import { MetricsRegistryModule } from './common/metrics-registry';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisStoreModule } from './redis/redis.module';
@@ -22,6 +23,7 @@ export class AppModule {
         { ...store, global: true },
         HealthModule,
         MetricsModule,
+        GatewayModule,
       ],
     };
   }

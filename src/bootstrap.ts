@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
+import { RedisIoAdapter } from './gateway/redis-io.adapter';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -12,6 +13,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     abortOnError: false,
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   return app;
 }
 

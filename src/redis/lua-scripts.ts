@@ -22,7 +22,12 @@ local change = cjson.decode(ARGV[6])
 local exists = redis.call('EXISTS', room) == 1
 local version = 0
 if mode == 'create' then
-  if exists then return { 0, tonumber(redis.call('HGET', room, 'version')) } end
+  if exists then
+    -- Our own create, replayed after a lost answer, is ours; anyone else's code is taken.
+    local current = tonumber(redis.call('HGET', room, 'version'))
+    if redis.call('LPOS', commits, commitId) then return { 2, current } end
+    return { 0, current }
+  end
 else
   if not exists then return { -1, 0 } end
   version = tonumber(redis.call('HGET', room, 'version'))

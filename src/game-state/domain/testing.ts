@@ -1,0 +1,86 @@
+// Builders of known room states for specs (this folder and others); plain data, no test framework.
+import { FULL_DECK } from './cards';
+import { applyAction, newRoom } from './rules';
+import { seededRng } from './rng';
+import type { Action, Card, PlayedCard, RoomState, Rng, RuleSuccess, Suit } from './types';
+
+/** Applies an action that must succeed; throws with the refusal otherwise (test setup only). */
+export function applyOk(state: RoomState, action: Action, rng: Rng = seededRng(1)): RuleSuccess {
+  const result = applyAction(state, action, rng);
+  if (!result.ok)
+    throw new Error(`expected ${action.type} to succeed: ${result.code} ${result.message}`);
+  return result;
+}
+
+/** A room with players p0..p(n-1) joined in order (the fourth join starts the match with rng). */
+export function roomWith(count: number, rng: Rng = seededRng(1), targetScore = 7): RoomState {
+  let state = newRoom('ROOM42', targetScore, { playerId: 'p0', name: 'Player 0' });
+  for (let i = 1; i < count; i++) {
+    state = applyOk(state, { type: 'join', playerId: `p${i}`, name: `Player ${i}` }, rng).state;
+  }
+  return state;
+}
+
+/** Options for a hand-built gameplay state; players p0..p3 sit in seats 0..3. */
+export interface TableSetup {
+  /** Hands by seat. */
+  hands: [Card[], Card[], Card[], Card[]];
+  hokm: Suit;
+  hakemSeat?: number;
+  /** Seat to play; defaults to the seat after the last card of currentTrick, else the hakem. */
+  turnSeat?: number;
+  currentTrick?: PlayedCard[];
+  tricks?: [number, number];
+  scores?: [number, number];
+  targetScore?: number;
+  handNumber?: number;
+}
+
+/** A gameplay state with exactly the given hands (other cards count as already played). */
+export function tableState(setup: TableSetup): RoomState {
+  const hakemSeat = setup.hakemSeat ?? 0;
+  const trick = setup.currentTrick ?? [];
+  const last = trick[trick.length - 1];
+  const turnSeat = setup.turnSeat ?? (last ? (Number(last.playerId.slice(1)) + 1) % 4 : hakemSeat);
+  const first = trick[0];
+  return {
+    roomCode: 'ROOM42',
+    version: 0,
+    phase: 'gameplay',
+    targetScore: setup.targetScore ?? 7,
+    hostId: 'p0',
+    players: [0, 1, 2, 3].map((seat) => ({
+      playerId: `p${seat}`,
+      name: `Player ${seat}`,
+      seat,
+      connected: true,
+    })),
+    match: {
+      hands: Object.fromEntries(setup.hands.map((hand, seat) => [`p${seat}`, [...hand]])),
+      deck: [],
+      hakem: `p${hakemSeat}`,
+      hokm: setup.hokm,
+      turn: `p${turnSeat}`,
+      ledSuit: first ? (first.card.slice(first.card.indexOf('_') + 1) as Suit) : null,
+      currentTrick: trick.map((p) => ({ ...p })),
+      lastTrick: null,
+      tricks: setup.tricks ?? [0, 0],
+      scores: setup.scores ?? [0, 0],
+      handNumber: setup.handNumber ?? 1,
+      winnerTeam: null,
+    },
+  };
+}
+
+/** Freezes a value and everything inside it, so any mutation by the code under test throws. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) deepFreeze(record[key]);
+  }
+  return value;
+}
+
+/** The 52 cards as a sorted list, for comparing card multisets. */
+export const SORTED_DECK: readonly Card[] = [...FULL_DECK].sort();

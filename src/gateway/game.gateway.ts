@@ -1,0 +1,189 @@
+import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AppLifecycle } from '../common/app-lifecycle';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { GAME_NAMESPACE, type Ack } from '../protocol/hokm-protocol';
+import { ServiceUnavailableError, errorAck, RateLimitedError } from './gateway.errors';
+import { parsePayload, PAYLOADS, type RequestName } from './payloads';
+import { PlayService } from './play.service';
+import { TokenBucket } from './rate-limiter';
+import { RoomBroadcaster } from './room-broadcaster';
+import { GatewayMetrics } from './gateway.metrics';
+
+interface SocketState {
+  bucket: TokenBucket;
+  /** Requests of one socket run one after another, in the order they arrived. */
+  queue: Promise<unknown>;
+}
+
+/**
+ * The Socket.IO contract (docs/PROTOCOL.md), namespace /game. Thin: every request is rate
+ * limited, validated, run by PlayService in the socket's order, and answered with one ack.
+ */
+@WebSocketGateway({ namespace: GAME_NAMESPACE })
+export class GameGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(GameGateway.name);
+  private readonly sockets = new WeakMap<Socket, SocketState>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private namespace!: Namespace;
+
+  constructor(
+    private readonly play: PlayService,
+    private readonly broadcaster: RoomBroadcaster,
+    private readonly lifecycle: AppLifecycle,
+    private readonly metrics: GatewayMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.namespace = namespace;
+    this.broadcaster.attach(namespace);
+    this.play.attach(namespace);
+  }
+
+  handleConnection(socket: Socket): void {
+    const { rateLimitBurst, rateLimitPerSecond } = this.config.gateway;
+    this.sockets.set(socket, {
+      bucket: new TokenBucket(rateLimitBurst, rateLimitPerSecond),
+      queue: Promise.resolve(),
+    });
+    this.metrics.socketConnected();
+    // An event outside the protocol gets a clear error instead of a silent timeout.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (!(event in PAYLOADS) && typeof ack === 'function') {
+        (ack as (a: Ack<never>) => void)({
+          ok: false,
+          error: {
+            code: 'INVALID_PAYLOAD',
+            message: `unknown event ${JSON.stringify(event).slice(0, 40)}`,
+          },
+        });
+      }
+    });
+  }
+
+  handleDisconnect(socket: Socket): void {
+    this.metrics.socketDisconnected();
+    this.track(
+      this.enqueue(socket, () => this.play.disconnected(socket)).catch((error: unknown) =>
+        this.logger.error(`disconnect of ${socket.id} not recorded: ${String(error)}`),
+      ),
+    );
+  }
+
+  @SubscribeMessage('create_room')
+  createRoom(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'create_room', payload, (p) => this.play.createRoom(socket, p));
+  }
+
+  @SubscribeMessage('join')
+  join(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'join', payload, (p) => this.play.join(socket, p));
+  }
+
+  @SubscribeMessage('reconnect')
+  reconnect(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'reconnect', payload, (p) => this.play.reconnect(socket, p));
+  }
+
+  @SubscribeMessage('leave')
+  leave(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'leave', payload, () => this.play.leave(socket));
+  }
+
+  @SubscribeMessage('select_hokm')
+  selectHokm(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'select_hokm', payload, (p) =>
+      this.play.act(socket, {
+        type: 'select_hokm',
+        playerId: this.play.seat(socket).playerId,
+        suit: p.suit,
+      }),
+    );
+  }
+
+  @SubscribeMessage('play_card')
+  playCard(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'play_card', payload, (p) =>
+      this.play.act(socket, {
+        type: 'play_card',
+        playerId: this.play.seat(socket).playerId,
+        card: p.card,
+      }),
+    );
+  }
+
+  @SubscribeMessage('get_state')
+  getState(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'get_state', payload, () => this.play.getState(socket));
+  }
+
+  @SubscribeMessage('add_bots')
+  addBots(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'add_bots', payload, (p) => this.play.addBots(socket, p));
+  }
+
+  /** Draining: refuse new work, tell clients, close sockets, let their disconnects land. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.namespace) return;
+    this.namespace.local.emit('server_shutdown', {
+      message: 'This server is restarting; reconnect with your session token.',
+    });
+    this.namespace.local.disconnectSockets(true);
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private handle<E extends RequestName, T>(
+    socket: Socket,
+    event: E,
+    payload: unknown,
+    run: (payload: ReturnType<typeof parsePayload<E>>) => Promise<T>,
+  ): Promise<Ack<T>> {
+    const started = performance.now();
+    const state = this.sockets.get(socket);
+    if (state && !state.bucket.take()) {
+      this.metrics.request(event, 'RATE_LIMITED', started);
+      return Promise.resolve(errorAck(new RateLimitedError(), event));
+    }
+    const result = this.enqueue(socket, async (): Promise<Ack<T>> => {
+      try {
+        if (this.lifecycle.shuttingDown) throw new ServiceUnavailableError();
+        const data = await run(parsePayload(event, payload));
+        this.metrics.request(event, 'ok', started);
+        return { ok: true, data };
+      } catch (error) {
+        const ack = errorAck(error, `${event} from ${socket.id}`);
+        this.metrics.request(event, ack.ok ? 'ok' : ack.error.code, started);
+        return ack;
+      }
+    });
+    this.track(result);
+    return result;
+  }
+
+  private enqueue<T>(socket: Socket, fn: () => Promise<T>): Promise<T> {
+    const state = this.sockets.get(socket);
+    if (!state) return fn();
+    const next = state.queue.then(fn, fn);
+    state.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+}

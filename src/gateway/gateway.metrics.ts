@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { MetricsRegistry } from '../common/metrics-registry';
+
+/** Socket and request figures of this instance, for `/metrics`. */
+@Injectable()
+export class GatewayMetrics {
+  private readonly sockets: Gauge;
+  private readonly requests: Counter<'event' | 'outcome'>;
+  private readonly latency: Histogram<'event'>;
+
+  constructor(metrics: MetricsRegistry) {
+    const registers = [metrics.registry];
+    this.sockets = new Gauge({
+      name: 'hokm_sockets_connected',
+      help: 'Socket.IO clients connected to this instance',
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'hokm_requests_total',
+      help: 'Client requests by event and outcome (ok or the error code)',
+      labelNames: ['event', 'outcome'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'hokm_request_duration_seconds',
+      help: 'Time from a request to its ack, by event',
+      labelNames: ['event'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+  }
+
+  socketConnected(): void {
+    this.sockets.inc();
+  }
+
+  socketDisconnected(): void {
+    this.sockets.dec();
+  }
+
+  request(event: string, outcome: string, startedAt: number): void {
+    this.requests.inc({ event, outcome });
+    this.latency.observe({ event }, (performance.now() - startedAt) / 1000);
+  }
+}

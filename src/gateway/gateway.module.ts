@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { GameStateModule } from '../game-state/game-state.module';
+import { RoomsModule } from '../rooms/rooms.module';
+import { GameGateway } from './game.gateway';
+import { GatewayMetrics } from './gateway.metrics';
+import { GraceTimerService } from './grace-timer.service';
+import { PlayService } from './play.service';
+import { RoomBroadcaster } from './room-broadcaster';
+
+@Module({
+  imports: [RoomsModule, GameStateModule],
+  providers: [GameGateway, PlayService, RoomBroadcaster, GraceTimerService, GatewayMetrics],
+})
+export class GatewayModule {}
