@@ -30,7 +30,9 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: clusterNodes.optional(),
-  REDIS_PROVIDER: z.enum(['async', 'hybrid'], { error: 'must be async or hybrid' }).default('async'),
+  REDIS_PROVIDER: z
+    .enum(['async', 'hybrid'], { error: 'must be async or hybrid' })
+    .default('async'),
   REDIS_HYBRID_ASYNC: bool.default(true),
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60000).default(1000),
   REDIS_LEGACY_TIMEOUT_MS: int(10, 60000).default(2000),
@@ -44,6 +46,7 @@ const schema = z.object({
   SESSION_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
   RECONNECT_GRACE_SECONDS: int(1, 3600).default(120),
   TIMER_POLL_MS: int(50, 60000).default(500),
+  BOT_DELAY_MS: int(0, 60000).default(700),
   RATE_LIMIT_BURST: int(1, 10000).default(20),
   RATE_LIMIT_PER_SECOND: int(1, 10000).default(10),
   MAX_PAYLOAD_BYTES: int(256, 1_000_000).default(4096),
@@ -80,6 +83,8 @@ export interface AppConfig {
     sessionTtlSeconds: number;
     reconnectGraceSeconds: number;
     timerPollMs: number;
+    /** Pause before a bot plays, so people can follow the table. */
+    botDelayMs: number;
   };
   gateway: {
     rateLimitBurst: number;
@@ -134,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionTtlSeconds: e.SESSION_TTL_SECONDS,
       reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
       timerPollMs: e.TIMER_POLL_MS,
+      botDelayMs: e.BOT_DELAY_MS,
     },
     gateway: {
       rateLimitBurst: e.RATE_LIMIT_BURST,

@@ -82,13 +82,13 @@ export class GameStateService {
   }
 
   /**
-   * Applies one action atomically. Throws RuleViolationError (nothing changed), RoomNotFoundError,
+   * Applies one action (or the action a function picks from the current state) atomically. Throws RuleViolationError (nothing changed), RoomNotFoundError,
    * RoomBusyError after MAX_APPLY_ATTEMPTS conflicts, or a store error.
    * `precheck` may veto the action against the current state (returns false: no change).
    */
   async apply(
     roomCode: string,
-    action: Action,
+    action: Action | ((state: RoomState) => Action | null),
     precheck?: (state: RoomState) => boolean,
   ): Promise<AppliedChange> {
     // One commit id per action: a store-level retry of the same write is recognised, not doubled.
@@ -97,7 +97,10 @@ export class GameStateService {
       const current = await this.load(roomCode);
       if (!current) throw new RoomNotFoundError(roomCode);
       if (precheck && !precheck(current)) return { state: current, events: [] };
-      const result = applyAction(current, action, this.rng);
+      // An action derived from the state (a bot's move) is derived again after a conflict.
+      const next = typeof action === 'function' ? action(current) : action;
+      if (next === null) return { state: current, events: [] };
+      const result = applyAction(current, next, this.rng);
       if (!result.ok) throw new RuleViolationError(result.code, result.message);
       if (result.events.length === 0) return { state: current, events: [] };
       const commit = await this.store.commitRoom(

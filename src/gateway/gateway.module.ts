@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GameStateModule } from '../game-state/game-state.module';
 import { RoomsModule } from '../rooms/rooms.module';
+import { BotDriver } from './bot-driver.service';
 import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { GraceTimerService } from './grace-timer.service';
@@ -9,6 +10,13 @@ import { RoomBroadcaster } from './room-broadcaster';
 
 @Module({
   imports: [RoomsModule, GameStateModule],
-  providers: [GameGateway, PlayService, RoomBroadcaster, GraceTimerService, GatewayMetrics],
+  providers: [
+    BotDriver,
+    GameGateway,
+    PlayService,
+    RoomBroadcaster,
+    GraceTimerService,
+    GatewayMetrics,
+  ],
 })
 export class GatewayModule {}

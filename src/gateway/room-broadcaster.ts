@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { viewFor } from '../game-state/domain/view';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
+import { BotDriver } from './bot-driver.service';
 
 /** The inter-instance message: one publish per change, each instance delivers to its sockets. */
 export const ROOM_UPDATE = 'hokm:room_update';
@@ -24,6 +25,10 @@ export class RoomBroadcaster {
   private readonly logger = new Logger(RoomBroadcaster.name);
   private namespace: Namespace | null = null;
 
+  constructor(private readonly bots: BotDriver) {
+    bots.onChange((state, events) => this.publish(state, events));
+  }
+
   /** Called by the gateway once its namespace exists. */
   attach(namespace: Namespace): void {
     this.namespace = namespace;
@@ -35,6 +40,8 @@ export class RoomBroadcaster {
     const update: RoomUpdate = { state, events };
     this.deliverLocally(update);
     this.namespace.serverSideEmit(ROOM_UPDATE, update);
+    // Only the instance that made the change drives the bots, so each move is scheduled once.
+    this.bots.afterChange(state);
   }
 
   /** Sends the receiver's own view to one player's sockets on this instance. */

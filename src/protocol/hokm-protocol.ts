@@ -8,7 +8,8 @@ export const GAME_NAMESPACE = '/game';
 export type Suit = 'hearts' | 'diamonds' | 'clubs' | 'spades';
 /** RANK_suit, e.g. "A_hearts", "10_spades". */
 export type Card = string;
-export type Phase = 'waiting_for_players' | 'hokm_selection' | 'gameplay' | 'game_over' | 'abandoned';
+export type Phase =
+  'waiting_for_players' | 'hokm_selection' | 'gameplay' | 'game_over' | 'abandoned';
 
 /** Every error code an ack may carry. */
 export const ERROR_CODES = [

@@ -76,7 +76,11 @@ export function gameStoreProvider(cluster: boolean): Provider {
   return {
     provide: GAME_STORE,
     inject: [APP_CONFIG, StoreMetrics, cluster ? ClusterService : RedisService],
-    useFactory: (config: AppConfig, metrics: StoreMetrics, clients: RedisService | ClusterService) =>
+    useFactory: (
+      config: AppConfig,
+      metrics: StoreMetrics,
+      clients: RedisService | ClusterService,
+    ) =>
       createGameStore(
         config,
         (path) => clients.getOrThrow(path === 'async' ? ASYNC_CLIENT : LEGACY_CLIENT),

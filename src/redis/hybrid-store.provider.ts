@@ -33,7 +33,9 @@ export class HybridGameStore extends PathStore {
       // Only a transport failure falls back; a domain answer or a bad command is final.
       if (!(error instanceof StoreUnavailableError)) throw error;
       this.metrics.recordFallback(operation);
-      this.logger.warn(`${operation}: async path failed (${String(error.cause)}), retrying on legacy`);
+      this.logger.warn(
+        `${operation}: async path failed (${String(error.cause)}), retrying on legacy`,
+      );
       return fn(this.legacyPath);
     }
   }

@@ -34,9 +34,9 @@ export abstract class PathStore implements GameStore {
   abstract disconnect(): Promise<void>;
   abstract ping(timeoutMs: number): Promise<void>;
 
-  createRoom(roomCode: string, meta: RoomMeta): Promise<boolean> {
+  createRoom(roomCode: string, meta: RoomMeta, players: SeatedPlayer[] = []): Promise<boolean> {
     const id = randomUUID();
-    return this.call('createRoom', (p) => p.createRoom(roomCode, meta, id));
+    return this.call('createRoom', (p) => p.createRoom(roomCode, meta, players, id));
   }
 
   roomExists(roomCode: string): Promise<boolean> {
@@ -140,7 +140,9 @@ export abstract class PathStore implements GameStore {
     change: RoomChange & { clear?: boolean; requirePlayer?: string },
   ): Promise<boolean> {
     const id = randomUUID();
-    const result = await this.call(operation, (p) => p.commitRoom(operation, roomCode, -1, change, id));
+    const result = await this.call(operation, (p) =>
+      p.commitRoom(operation, roomCode, -1, change, id),
+    );
     return result !== 'player_missing' && result.status === 'committed';
   }
 }

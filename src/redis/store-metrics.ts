@@ -126,7 +126,9 @@ export class StoreMetrics {
       });
     }
     all.sort((a, b) => a - b);
-    operations.sort((a, b) => a.operation.localeCompare(b.operation) || a.path.localeCompare(b.path));
+    operations.sort(
+      (a, b) => a.operation.localeCompare(b.operation) || a.path.localeCompare(b.path),
+    );
     return {
       provider,
       path,

@@ -201,9 +201,15 @@ export class StorePath {
 
   // ---- rooms -------------------------------------------------------------------------------
 
-  createRoom(roomCode: string, meta: RoomMeta, commitId: string): Promise<boolean> {
+  createRoom(
+    roomCode: string,
+    meta: RoomMeta,
+    players: SeatedPlayer[],
+    commitId: string,
+  ): Promise<boolean> {
     return this.run('createRoom', async () => {
-      const [status] = await this.commit('create', roomCode, -1, { meta: encodeMeta(meta) }, commitId);
+      const change = this.encodeChange({ meta, upsertPlayers: players });
+      const [status] = await this.commit('create', roomCode, -1, change, commitId);
       // 2 is a replay of our own create: on a retried create the room is ours.
       if (status === 1 || status === 2) {
         await this.touchIndex(roomCode);
@@ -214,7 +220,10 @@ export class StorePath {
   }
 
   roomExists(roomCode: string): Promise<boolean> {
-    return this.run('roomExists', async () => (await this.client.exists(this.options.keys.room(roomCode).room)) === 1);
+    return this.run(
+      'roomExists',
+      async () => (await this.client.exists(this.options.keys.room(roomCode).room)) === 1,
+    );
   }
 
   getRoomPlayers(roomCode: string): Promise<SeatedPlayer[]> {
@@ -281,27 +290,37 @@ export class StorePath {
     commitId: string,
   ): Promise<CommitResult | 'player_missing'> {
     return this.run(operation, async () => {
-      const encoded: Record<string, unknown> = {};
-      if (change.meta) encoded.meta = encodeMeta(change.meta);
-      if (change.upsertPlayers?.length) {
-        encoded.upsert = Object.fromEntries(
-          change.upsertPlayers.map((p) => [p.playerId, JSON.stringify(p)]),
-        );
-      }
-      if (change.removePlayers?.length) encoded.remove = change.removePlayers;
-      if (change.match) encoded.match = JSON.stringify(change.match);
-      if (change.match === null) encoded.deleteMatch = true;
-      if (change.clear) encoded.clear = true;
-      if (change.requirePlayer) encoded.requirePlayer = change.requirePlayer;
       const [[status, version]] = await Promise.all([
-        this.commit('update', roomCode, expectedVersion, encoded, commitId),
+        this.commit('update', roomCode, expectedVersion, this.encodeChange(change), commitId),
         this.touchIndex(roomCode),
       ]);
       if (status === 1 || status === 2) return { status: 'committed', version };
       if (status === 0) return { status: 'conflict', version };
       if (status === -2) return 'player_missing';
+      // The index touch ran beside the script; a write to a deleted or expired room must not
+      // list it again (only this rare path pays the extra round trip).
+      await this.client.zrem(this.options.keys.activeRooms, roomCode);
       return { status: 'not_found' };
     });
+  }
+
+  // The commit script's change argument (see COMMIT_ROOM).
+  private encodeChange(
+    change: RoomChange & { clear?: boolean; requirePlayer?: string },
+  ): Record<string, unknown> {
+    const encoded: Record<string, unknown> = {};
+    if (change.meta) encoded.meta = encodeMeta(change.meta);
+    if (change.upsertPlayers?.length) {
+      encoded.upsert = Object.fromEntries(
+        change.upsertPlayers.map((p) => [p.playerId, JSON.stringify(p)]),
+      );
+    }
+    if (change.removePlayers?.length) encoded.remove = change.removePlayers;
+    if (change.match) encoded.match = JSON.stringify(change.match);
+    if (change.match === null) encoded.deleteMatch = true;
+    if (change.clear) encoded.clear = true;
+    if (change.requirePlayer) encoded.requirePlayer = change.requirePlayer;
+    return encoded;
   }
 
   private commit(

@@ -92,8 +92,8 @@ export interface GameStore {
   /** PINGs every path in use, bounded by `timeoutMs`; rejects when Redis does not answer. */
   ping(timeoutMs: number): Promise<void>;
 
-  /** Creates an empty room; false if the code is taken by a live room. */
-  createRoom(roomCode: string, meta: RoomMeta): Promise<boolean>;
+  /** Creates a room (version 1) with its first players, if any; false if the code is taken. */
+  createRoom(roomCode: string, meta: RoomMeta, players?: SeatedPlayer[]): Promise<boolean>;
   roomExists(roomCode: string): Promise<boolean>;
   /** Adds or replaces a player; false if the room does not exist. */
   addPlayerToRoom(roomCode: string, player: SeatedPlayer): Promise<boolean>;
