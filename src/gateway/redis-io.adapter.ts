@@ -1,6 +1,6 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Cluster, Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config';
@@ -26,9 +26,15 @@ export class RedisIoAdapter extends IoAdapter {
       maxHttpBufferSize: this.config.gateway.maxPayloadBytes,
       cors: { origin: true, credentials: true },
     }) as Server;
-    const pub = this.newClient('pub');
-    const sub = this.newClient('sub');
-    server.adapter(createAdapter(pub, sub, { key: `${this.config.redis.keyPrefix}socket.io` }));
+    const channel = `${this.config.redis.keyPrefix}socket.io`;
+    const pub = this.newClient('pub', false);
+    const sub = this.newClient('sub', true);
+    // On a cluster, sharded pub/sub keeps each channel on one shard instead of every node.
+    server.adapter(
+      this.config.redis.clusterNodes
+        ? createShardedAdapter(pub, sub, { channelPrefix: channel, subscriptionMode: 'static' })
+        : createAdapter(pub, sub, { key: channel }),
+    );
     return server;
   }
 
@@ -36,11 +42,11 @@ export class RedisIoAdapter extends IoAdapter {
     await Promise.all(this.clients.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
   }
 
-  private newClient(role: string): Redis | Cluster {
+  private newClient(role: string, subscriber: boolean): Redis | Cluster {
     const connectionName = `hokm:adapter:${role}`;
     const nodes = this.config.redis.clusterNodes;
     const client = nodes
-      ? new Cluster(nodes, { redisOptions: { connectionName } })
+      ? new Cluster(nodes, { redisOptions: { connectionName }, shardedSubscribers: subscriber })
       : new Redis(this.config.redis.url, { connectionName });
     let healthy = true;
     client.on('error', (error: Error) => {
