@@ -13,6 +13,8 @@ module.exports = {
       displayName: 'e2e',
       rootDir: 'test',
       testRegex: '.*\\.e2e-spec\\.ts$',
+      // Builds dist/ once per run for the suites that spawn `node dist/main.js`.
+      globalSetup: '<rootDir>/support/global-setup.ts',
       testTimeout: 60000,
     },
   ],

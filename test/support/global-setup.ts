@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/**
+ * Jest globalSetup of the e2e project: builds `dist/` once per run (`npx tsc -p
+ * tsconfig.build.json`), so tests that spawn `node dist/main.js` run the current source.
+ *
+ * tsc exit 2 means "type errors, JS emitted anyway": the run goes on with a loud warning, since
+ * the process tests check runtime behaviour and type errors are `tsc --noEmit`'s job (a half-done
+ * change elsewhere in the tree must not hold every e2e suite hostage). Any other failure (no
+ * output, tsc missing) fails the run.
+ */
+export default function globalSetup(): void {
+  const root = resolve(__dirname, '..', '..');
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim();
+  if (build.status === 0) return;
+  if (build.status === 2) {
+    process.stderr.write(
+      `\ne2e globalSetup: dist/ built WITH TYPE ERRORS (JS emitted):\n${output}\n\n`,
+    );
+    return;
+  }
+  throw new Error(
+    `e2e globalSetup: \`npx tsc -p tsconfig.build.json\` failed (${build.status ?? build.error?.message}):\n${output}`,
+  );
+}
