@@ -85,6 +85,10 @@ export abstract class PathStore implements GameStore {
     return this.call('getActiveRooms', (p) => p.getActiveRooms(limit));
   }
 
+  countActiveRooms(): Promise<number> {
+    return this.call('countActiveRooms', (p) => p.countActiveRooms());
+  }
+
   savePlayerSession(sessionToken: string, session: PlayerSession): Promise<void> {
     return this.call('savePlayerSession', (p) => p.savePlayerSession(sessionToken, session));
   }

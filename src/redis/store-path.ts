@@ -260,6 +260,13 @@ export class StorePath {
     });
   }
 
+  countActiveRooms(): Promise<number> {
+    return this.run('countActiveRooms', () => {
+      const cutoff = Date.now() - this.options.roomTtlSeconds * 1000;
+      return this.client.zcount(this.options.keys.activeRooms, cutoff, '+inf');
+    });
+  }
+
   loadRoom(roomCode: string): Promise<RoomSnapshot | null> {
     return this.run('loadRoom', async () => {
       const k = this.options.keys.room(roomCode);

@@ -112,6 +112,8 @@ export interface GameStore {
   deleteRoom(roomCode: string): Promise<boolean>;
   /** Live room codes, most recently active first (from the activity index, never KEYS). */
   getActiveRooms(limit?: number): Promise<string[]>;
+  /** How many rooms were active within the room TTL (one ZCOUNT; for metrics). */
+  countActiveRooms(): Promise<number>;
 
   /** Stores a session under the hash of its token (the token itself is never stored). */
   savePlayerSession(sessionToken: string, session: PlayerSession): Promise<void>;
