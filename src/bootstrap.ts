@@ -1,19 +1,22 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { serveWebClient } from './web/web-client';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Builds the Nest application (HTTP + Socket.IO) for one configuration, without listening. */
+/** Builds the Nest application (HTTP + Socket.IO + the web client at /), without listening. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
+  serveWebClient(app);
   return app;
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { GAME_STORE } from '../redis/redis.constants';
 import type { GameStore, RoomChange, RoomSnapshot } from '../redis/store.port';
 import { applyAction, newRoom } from './domain/rules';
-import type { Action, DomainEvent, RoomState, Rng } from './domain/types';
+import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer } from './domain/types';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
 
 /** How many times a version conflict is re-read and re-applied before giving up. */
@@ -17,6 +17,21 @@ export interface AppliedChange {
 
 export const GAME_RNG = Symbol('GAME_RNG');
 
+/** How many rooms an instance remembers between actions (least recently written go first). */
+export const ROOM_MEMORY_LIMIT = 10_000;
+
+/**
+ * The last state this instance saw committed for a room: `state` at `state.version`, in the
+ * incarnation `epoch` of the room code. It may be behind Redis (another instance wrote since);
+ * it is only ever used as the expected state of a compare-and-set, which Redis checks.
+ */
+interface KnownRoom {
+  state: RoomState;
+  epoch: string;
+  /** `JSON.stringify(state.match)` when known; spares re-encoding it to diff the next change. */
+  matchJson?: string | null;
+}
+
 function toState(snapshot: RoomSnapshot): RoomState {
   return {
     roomCode: snapshot.roomCode,
@@ -29,28 +44,69 @@ function toState(snapshot: RoomSnapshot): RoomState {
   };
 }
 
-/** The smallest RoomChange that turns `before` into `after`. */
-export function diffRoom(before: RoomState, after: RoomState): RoomChange {
-  const change: RoomChange = {
-    meta: { phase: after.phase, targetScore: after.targetScore, hostId: after.hostId },
-  };
-  const old = new Map(before.players.map((p) => [p.playerId, JSON.stringify(p)]));
-  const upserts = after.players.filter((p) => old.get(p.playerId) !== JSON.stringify(p));
+function toKnown(snapshot: RoomSnapshot): KnownRoom {
+  return { state: toState(snapshot), epoch: snapshot.epoch, matchJson: snapshot.matchJson };
+}
+
+// Seated players are flat records: a field-by-field compare, no JSON.
+function samePlayer(a: SeatedPlayer, b: SeatedPlayer): boolean {
+  const keys = Object.keys(a) as Array<keyof SeatedPlayer>;
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/**
+ * The smallest RoomChange that turns `before` into `after` (only fields that differ: the write
+ * is conditioned on `before`'s version, so the rest is already stored). `beforeMatchJson`, when
+ * known, spares encoding `before.match` again; the new match travels pre-encoded (`matchJson`).
+ */
+export function diffRoom(
+  before: RoomState,
+  after: RoomState,
+  beforeMatchJson?: string | null,
+): RoomChange {
+  const change: RoomChange = {};
+  const meta: NonNullable<RoomChange['meta']> = {};
+  if (after.phase !== before.phase) meta.phase = after.phase;
+  if (after.targetScore !== before.targetScore) meta.targetScore = after.targetScore;
+  if (after.hostId !== before.hostId) meta.hostId = after.hostId;
+  if (Object.keys(meta).length) change.meta = meta;
+  const old = new Map(before.players.map((p) => [p.playerId, p]));
+  const upserts = after.players.filter((p) => {
+    const was = old.get(p.playerId);
+    return !was || !samePlayer(was, p);
+  });
   if (upserts.length) change.upsertPlayers = upserts;
   const kept = new Set(after.players.map((p) => p.playerId));
   const removed = before.players.filter((p) => !kept.has(p.playerId)).map((p) => p.playerId);
   if (removed.length) change.removePlayers = removed;
-  if (JSON.stringify(before.match) !== JSON.stringify(after.match)) change.match = after.match;
+  if (before.match !== after.match) {
+    const was = beforeMatchJson !== undefined ? beforeMatchJson : JSON.stringify(before.match);
+    const now = JSON.stringify(after.match);
+    if (was !== now) {
+      change.match = after.match;
+      if (after.match) change.matchJson = now;
+    }
+  }
   return change;
 }
 
 /**
- * Applies actions to rooms: read, run the pure rules in Node, compare-and-set on the room's
- * version, re-read and retry on conflict. Two writers can never both apply to one version.
+ * Applies actions to rooms: run the pure rules in Node on the room's state, compare-and-set on
+ * the room's version, retry on conflict. Two writers can never both apply to one version.
+ *
+ * The state an action is applied to is the last one this instance committed or saw (one round
+ * trip per action: the write itself); Redis checks it is still current, and on a conflict the
+ * write answers the room as it is now, so the retry needs no read either. Anything that does not
+ * write (a refused action, a no-op) is only answered after a fresh read: a remembered state may
+ * be behind, and a refusal must be about the room as it is.
  */
 @Injectable()
 export class GameStateService {
   private readonly logger = new Logger(GameStateService.name);
+  /** Insertion-ordered: the first entry is the least recently written. */
+  private readonly known = new Map<string, KnownRoom>();
 
   constructor(
     @Inject(GAME_STORE) private readonly store: GameStore,
@@ -61,7 +117,7 @@ export class GameStateService {
   async createRoom(
     roomCode: string,
     targetScore: number,
-    host: { playerId: string; name: string; socketId?: string },
+    host: { playerId: string; name: string; connectionId?: string },
   ): Promise<AppliedChange | null> {
     const state = newRoom(roomCode, targetScore, host);
     const meta = { phase: state.phase, targetScore: state.targetScore, hostId: state.hostId };
@@ -72,13 +128,13 @@ export class GameStateService {
 
   /** Removes a room that no one can use any more. */
   async deleteRoom(roomCode: string): Promise<void> {
+    this.known.delete(roomCode);
     await this.store.deleteRoom(roomCode);
   }
 
-  /** The room as it is now, or null. */
+  /** The room as it is now (a fresh read), or null. */
   async load(roomCode: string): Promise<RoomState | null> {
-    const snapshot = await this.store.loadRoom(roomCode);
-    return snapshot ? toState(snapshot) : null;
+    return (await this.read(roomCode))?.state ?? null;
   }
 
   /**
@@ -93,28 +149,104 @@ export class GameStateService {
   ): Promise<AppliedChange> {
     // One commit id per action: a store-level retry of the same write is recognised, not doubled.
     const commitId = randomUUID();
-    for (let attempt = 1; attempt <= MAX_APPLY_ATTEMPTS; attempt++) {
-      const current = await this.load(roomCode);
-      if (!current) throw new RoomNotFoundError(roomCode);
-      if (precheck && !precheck(current)) return { state: current, events: [] };
-      // An action derived from the state (a bot's move) is derived again after a conflict.
-      const next = typeof action === 'function' ? action(current) : action;
-      if (next === null) return { state: current, events: [] };
-      const result = applyAction(current, next, this.rng);
-      if (!result.ok) throw new RuleViolationError(result.code, result.message);
-      if (result.events.length === 0) return { state: current, events: [] };
-      const commit = await this.store.commitRoom(
-        roomCode,
-        current.version,
-        diffRoom(current, result.state),
-        commitId,
-      );
-      if (commit.status === 'committed') {
-        return { state: { ...result.state, version: commit.version }, events: result.events };
+    let room = this.known.get(roomCode);
+    let fresh = false;
+    for (let conflicts = 0; ; ) {
+      if (!room) {
+        room = await this.read(roomCode);
+        if (!room) throw new RoomNotFoundError(roomCode);
+        fresh = true;
       }
-      if (commit.status === 'not_found') throw new RoomNotFoundError(roomCode);
-      this.logger.debug(`roomCode=${roomCode} version conflict (attempt ${attempt})`);
+      const current = room.state;
+      // An action derived from the state (a bot's move) is derived again after a conflict.
+      const next =
+        precheck && !precheck(current)
+          ? null
+          : typeof action === 'function'
+            ? action(current)
+            : action;
+      const result = next === null ? null : applyAction(current, next, this.rng);
+      if (!result?.ok || result.events.length === 0) {
+        // No write, so nothing checked the state: answer only from a fresh one.
+        if (!fresh) {
+          room = undefined;
+          continue;
+        }
+        if (result && !result.ok) throw new RuleViolationError(result.code, result.message);
+        return { state: current, events: [] };
+      }
+      const change = diffRoom(current, result.state, room.matchJson);
+      const commit = await this.store.commitRoom(roomCode, current.version, change, commitId, {
+        expectedEpoch: room.epoch,
+        returnCurrent: true,
+      });
+      if (commit.status === 'committed') {
+        const state = { ...result.state, version: commit.version };
+        // A replayed commit answers the current version: remember the state only if it is ours.
+        if (commit.version === current.version + 1) {
+          const matchJson = change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
+          this.remember({ state, epoch: room.epoch, matchJson });
+        } else {
+          this.known.delete(roomCode);
+        }
+        return { state, events: result.events };
+      }
+      if (commit.status === 'not_found') {
+        this.known.delete(roomCode);
+        throw new RoomNotFoundError(roomCode);
+      }
+      this.logger.debug(`roomCode=${roomCode} version conflict (attempt ${conflicts + 1})`);
+      if (++conflicts >= MAX_APPLY_ATTEMPTS) {
+        this.known.delete(roomCode);
+        throw new RoomBusyError();
+      }
+      room = commit.current ? this.remember(toKnown(commit.current)) : undefined;
+      fresh = room !== undefined;
     }
-    throw new RoomBusyError();
+  }
+
+  /**
+   * The room's incarnation if this instance knows the room at `version` (for the broadcast, so
+   * other instances can remember the state too); null otherwise.
+   */
+  epochOf(roomCode: string, version: number): string | null {
+    const room = this.known.get(roomCode);
+    return room && room.state.version === version ? room.epoch : null;
+  }
+
+  /** A change another instance committed (its broadcast): remembered if it is news here. */
+  observe(state: RoomState, epoch: string): void {
+    this.remember({ state, epoch });
+  }
+
+  /** Reads the room from Redis and remembers it. */
+  private async read(roomCode: string): Promise<KnownRoom | undefined> {
+    let snapshot: RoomSnapshot | null;
+    try {
+      snapshot = await this.store.loadRoom(roomCode);
+    } catch (error) {
+      // Unreadable (or unreachable): what this instance remembers is no longer to be trusted.
+      this.known.delete(roomCode);
+      throw error;
+    }
+    if (!snapshot) {
+      this.known.delete(roomCode);
+      return undefined;
+    }
+    return this.remember(toKnown(snapshot));
+  }
+
+  private remember(room: KnownRoom): KnownRoom {
+    const code = room.state.roomCode;
+    const had = this.known.get(code);
+    // A late answer must not replace a newer state of the same incarnation.
+    if (had && had.epoch === room.epoch && had.state.version > room.state.version) return room;
+    this.known.delete(code);
+    this.known.set(code, room);
+    if (this.known.size > ROOM_MEMORY_LIMIT) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+    return room;
   }
 }

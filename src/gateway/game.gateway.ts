@@ -63,7 +63,8 @@ export class GameGateway
     // An event outside the protocol gets a clear error instead of a silent timeout.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args[args.length - 1];
-      if (!(event in PAYLOADS) && typeof ack === 'function') {
+      // Own keys only: `in` would also find `toString`, `constructor`... on the prototype.
+      if (!Object.hasOwn(PAYLOADS, event) && typeof ack === 'function') {
         (ack as (a: Ack<never>) => void)({
           ok: false,
           error: {

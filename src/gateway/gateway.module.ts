@@ -5,6 +5,7 @@ import { BotDriver } from './bot-driver.service';
 import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { GraceTimerService } from './grace-timer.service';
+import { InstanceLiveness } from './instance-liveness.service';
 import { PlayService } from './play.service';
 import { RoomBroadcaster } from './room-broadcaster';
 
@@ -16,6 +17,7 @@ import { RoomBroadcaster } from './room-broadcaster';
     PlayService,
     RoomBroadcaster,
     GraceTimerService,
+    InstanceLiveness,
     GatewayMetrics,
   ],
 })

@@ -77,10 +77,17 @@ export const PAYLOADS = {
 export type RequestName = keyof typeof PAYLOADS;
 export type Payload<E extends RequestName> = z.infer<(typeof PAYLOADS)[E]>;
 
+/** A JSON object as a client sends it: not an array, and not binary (a Buffer is an object too). */
+function isPlainObject(payload: unknown): boolean {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const proto: unknown = Object.getPrototypeOf(payload);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Parses a payload, or throws an InvalidPayloadError naming the first problem. */
 export function parsePayload<E extends RequestName>(event: E, payload: unknown): Payload<E> {
-  // Arrays are objects to zod's eyes only via coercion; reject them explicitly.
-  const parsed = PAYLOADS[event].safeParse(Array.isArray(payload) ? null : payload);
+  // zod takes arrays and binary attachments (Buffers) for objects: only a plain object is one.
+  const parsed = PAYLOADS[event].safeParse(isPlainObject(payload) ? payload : null);
   if (!parsed.success) {
     throw new InvalidPayloadError(parsed.error.issues[0]?.message ?? 'invalid payload');
   }

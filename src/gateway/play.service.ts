@@ -8,6 +8,7 @@ import { RoomNotFoundError, RuleViolationError } from '../game-state/game-state.
 import { AppliedChange, GameStateService } from '../game-state/game-state.service';
 import { AlreadyInRoomError, InvalidSessionError, NotInRoomError } from '../rooms/rooms.errors';
 import { RoomsService } from '../rooms/rooms.service';
+import type { RegisteredConnection } from '../redis/store.port';
 import type { GameView, SeatGrant } from '../protocol/hokm-protocol';
 import { NotHostError } from './gateway.errors';
 import type { Payload } from './payloads';
@@ -59,11 +60,13 @@ export class PlayService {
     const host = { playerId, name: payload.name, connectionId: socket.id };
     let created: AppliedChange | null = null;
     for (let i = 0; i < MAX_CODE_ATTEMPTS && !created; i++) {
-      created = await this.game.createRoom(
-        this.rooms.newRoomCode(),
-        payload.targetScore ?? 7,
-        host,
-      );
+      const roomCode = this.rooms.newRoomCode();
+      const connection = { roomCode, playerId, connectionId: socket.id };
+      [created] = await Promise.all([
+        this.game.createRoom(roomCode, payload.targetScore ?? 7, host),
+        this.register(connection),
+      ]);
+      if (!created) await this.unregister(connection);
     }
     if (!created) throw new Error('no free room code after several attempts');
     const roomCode = created.state.roomCode;
@@ -79,7 +82,12 @@ export class PlayService {
     const { roomCode } = payload;
     const { playerId, sessionToken } = this.rooms.newSeat();
     // The session is saved first: a seat is never granted without the token that proves it.
-    await this.rooms.saveSession(sessionToken, { roomCode, playerId });
+    // The socket is registered first too: if this instance dies, survivors free the seat.
+    const connection = { roomCode, playerId, connectionId: socket.id };
+    await Promise.all([
+      this.rooms.saveSession(sessionToken, { roomCode, playerId }),
+      this.register(connection),
+    ]);
     let change: AppliedChange;
     try {
       change = await this.game.apply(roomCode, {
@@ -90,10 +98,11 @@ export class PlayService {
       });
     } catch (error) {
       await this.rooms.endSession(sessionToken).catch(() => undefined);
+      await this.unregister(connection);
       throw error;
     }
     this.bind(socket, { roomCode, playerId, sessionToken });
-    this.broadcaster.publish(change.state, change.events);
+    await this.announce(change, playerId);
     this.logger.log(`roomCode=${roomCode} playerId=${playerId} joined`);
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     return { roomCode, playerId, sessionToken, seat };
@@ -108,16 +117,22 @@ export class PlayService {
     const { roomCode, playerId } = await this.rooms.resolveSession(sessionToken);
     let before: SeatedPlayer | undefined;
     let change: AppliedChange;
+    // Registered with the write (one round trip): if this instance dies, survivors free the seat.
+    const connection = { roomCode, playerId, connectionId: socket.id };
     try {
-      change = await this.game.apply(
-        roomCode,
-        { type: 'reconnect', playerId, connectionId: socket.id },
-        (state) => {
-          before = playerIn(state, playerId);
-          return true;
-        },
-      );
+      [, change] = await Promise.all([
+        this.register(connection),
+        this.game.apply(
+          roomCode,
+          { type: 'reconnect', playerId, connectionId: socket.id },
+          (state) => {
+            before = playerIn(state, playerId);
+            return true;
+          },
+        ),
+      ]);
     } catch (error) {
+      await this.unregister(connection);
       // The room is gone or the seat was given up: the token no longer proves anything.
       if (
         error instanceof RoomNotFoundError ||
@@ -132,19 +147,29 @@ export class PlayService {
       // A seat never has two sockets: the old one (on any instance) is told and dropped.
       const ns = this.namespace;
       if (ns) {
-        ns.to(playerRoom(playerId)).emit('session_replaced', {
+        ns.to(playerRoom(playerId)).except(socket.id).emit('session_replaced', {
           message: 'This seat was taken over by another connection.',
+          version: change.state.version,
         });
-        ns.in(playerRoom(playerId)).disconnectSockets(true);
+        // The adapter's cluster-wide disconnect is a Redis round trip, to this instance too:
+        // local sockets go at once, and the new socket (bound below) is excepted everywhere.
+        ns.local.in(playerRoom(playerId)).except(socket.id).disconnectSockets(true);
+        ns.in(playerRoom(playerId)).except(socket.id).disconnectSockets(true);
       }
     }
-    if (before && !before.connected && before.disconnectedAt !== undefined) {
-      await this.rooms.cancelGrace({ roomCode, playerId, disconnectedAt: before.disconnectedAt });
-    }
-    await this.rooms.saveSession(sessionToken, { roomCode, playerId });
     this.bind(socket, { roomCode, playerId, sessionToken });
-    this.broadcaster.publish(change.state, change.events);
+    // Pushed before the bookkeeping below, so no later change of the room can reach clients first.
     if (change.events.length === 0) this.broadcaster.sendState(change.state, playerId);
+    else await this.announce(change, playerId);
+    // The seat is back whatever happens next: a stale grace deadline is recognised and ignored
+    // when it fires, and the session exists (it was just read), so both are best effort.
+    if (before && !before.connected && before.disconnectedAt !== undefined) {
+      const timer = { roomCode, playerId, disconnectedAt: before.disconnectedAt };
+      await this.rooms.cancelGrace(timer).catch((e: unknown) => this.bookkeepingFailed(e));
+    }
+    await this.rooms
+      .saveSession(sessionToken, { roomCode, playerId })
+      .catch((e: unknown) => this.bookkeepingFailed(e));
     this.logger.log(`roomCode=${roomCode} playerId=${playerId} reconnected`);
     return { roomCode, playerId, seat: playerIn(change.state, playerId)?.seat ?? 0 };
   }
@@ -153,9 +178,18 @@ export class PlayService {
     const seat = this.seat(socket);
     const change = await this.game.apply(seat.roomCode, { type: 'leave', playerId: seat.playerId });
     this.unbind(socket, seat);
-    await this.rooms.endSession(seat.sessionToken);
+    await this.unregister({
+      roomCode: seat.roomCode,
+      playerId: seat.playerId,
+      connectionId: socket.id,
+    });
+    // Pushed first, so no later change of the room can reach clients before this one.
     this.broadcaster.publish(change.state, change.events);
-    await this.deleteIfEmpty(change.state);
+    // The seat is given up whatever happens next, so the ack must say so: a token left behind
+    // proves nothing (a seat that is gone answers INVALID_SESSION, a finished room WRONG_PHASE),
+    // and an empty room left behind expires with its TTL.
+    await this.rooms.endSession(seat.sessionToken).catch((e: unknown) => this.bookkeepingFailed(e));
+    await this.deleteIfEmpty(change.state).catch((e: unknown) => this.bookkeepingFailed(e));
     this.logger.log(`roomCode=${seat.roomCode} playerId=${seat.playerId} left`);
     return {};
   }
@@ -185,7 +219,8 @@ export class PlayService {
     while (added < wanted) {
       const state = await this.game.load(seat.roomCode);
       if (!state) throw new RoomNotFoundError(seat.roomCode);
-      if (state.hostId !== seat.playerId) throw new NotHostError();
+      // WRONG_PHASE before NOT_HOST: in game_over and abandoned everything but get_state and
+      // leave is WRONG_PHASE, whoever asks.
       if (state.phase !== 'waiting_for_players' || state.players.length >= 4) {
         if (added > 0) break;
         throw new RuleViolationError(
@@ -193,6 +228,7 @@ export class PlayService {
           'Bots can only join a waiting room with free seats.',
         );
       }
+      if (state.hostId !== seat.playerId) throw new NotHostError();
       const { playerId } = this.rooms.newSeat();
       const change = await this.game.apply(seat.roomCode, {
         type: 'join',
@@ -210,16 +246,100 @@ export class PlayService {
   async disconnected(socket: Socket): Promise<void> {
     const seat = seatOf(socket);
     if (!seat) return;
+    const connection = {
+      roomCode: seat.roomCode,
+      playerId: seat.playerId,
+      connectionId: socket.id,
+    };
+    await this.connectionLost(connection);
+    // Only once the seat is marked: until then, survivors must still free it if we die.
+    await this.unregister(connection);
+  }
+
+  /**
+   * A seat's socket is gone (it closed here, or its instance died): the seat is kept for the
+   * grace period, unless a newer socket has taken it. True if the seat was marked disconnected.
+   */
+  async connectionLost(connection: RegisteredConnection): Promise<boolean> {
+    const { roomCode, playerId, connectionId } = connection;
     const at = Date.now();
-    const change = await this.game.apply(
-      seat.roomCode,
-      { type: 'disconnect', playerId: seat.playerId, at },
-      // A socket replaced by a newer one no longer speaks for the seat.
-      (state) => playerIn(state, seat.playerId)?.connectionId === socket.id,
-    );
-    if (change.events.length === 0) return;
-    await this.rooms.startGrace(seat.roomCode, seat.playerId, at);
+    // The deadline goes in with the write: if this instance dies right after, a survivor still
+    // acts on it. One that turns out not to apply is dropped (and would be ignored when due).
+    const [change] = await Promise.all([
+      this.game.apply(
+        roomCode,
+        { type: 'disconnect', playerId, at },
+        // A socket replaced by a newer one no longer speaks for the seat.
+        (state) => playerIn(state, playerId)?.connectionId === connectionId,
+      ),
+      this.rooms
+        .startGrace(roomCode, playerId, at)
+        .catch((e: unknown) => this.bookkeepingFailed(e)),
+    ]);
+    if (change.events.length === 0) {
+      await this.rooms
+        .cancelGrace({ roomCode, playerId, disconnectedAt: at })
+        .catch((e: unknown) => this.bookkeepingFailed(e));
+      return false;
+    }
     this.broadcaster.publish(change.state, change.events);
+    return true;
+  }
+
+  /**
+   * Frees the seats of an instance that stopped beating (killed, frozen, cut off): each of its
+   * sockets counts as disconnected, so its players get the grace period to come back anywhere.
+   */
+  async freeSeatsOf(instanceId: string): Promise<number> {
+    let freed = 0;
+    for (const connection of await this.rooms.registeredConnections(instanceId)) {
+      try {
+        if (await this.connectionLost(connection)) freed++;
+      } catch (error) {
+        // A room that has gone meanwhile has no seat left to free.
+        if (!(error instanceof RoomNotFoundError)) throw error;
+      }
+    }
+    await this.rooms.forgetDeadInstance(instanceId);
+    return freed;
+  }
+
+  /**
+   * This instance was taken for dead while it was only slow (its seats may have been freed):
+   * every socket still here takes back a seat that was freed and not taken by another socket.
+   */
+  async reclaimLocalSeats(): Promise<void> {
+    for (const socket of this.namespace?.sockets.values() ?? []) {
+      const seat = seatOf(socket);
+      if (!seat) continue;
+      const { roomCode, playerId } = seat;
+      try {
+        await this.register({ roomCode, playerId, connectionId: socket.id });
+        let before: SeatedPlayer | undefined;
+        const change = await this.game.apply(
+          roomCode,
+          { type: 'reconnect', playerId, connectionId: socket.id },
+          (state) => {
+            before = playerIn(state, playerId);
+            return before !== undefined && !before.connected && before.connectionId === undefined;
+          },
+        );
+        if (change.events.length === 0) continue;
+        this.broadcaster.publish(change.state, change.events);
+        if (before?.disconnectedAt !== undefined) {
+          await this.rooms.cancelGrace({
+            roomCode,
+            playerId,
+            disconnectedAt: before.disconnectedAt,
+          });
+        }
+        this.logger.warn(`roomCode=${roomCode} playerId=${playerId} seat reclaimed`);
+      } catch (error) {
+        this.logger.warn(
+          `roomCode=${roomCode} playerId=${playerId} not reclaimed: ${String(error)}`,
+        );
+      }
+    }
   }
 
   /** Applies the end of a grace period claimed by the timer service. */
@@ -243,6 +363,35 @@ export class PlayService {
     } catch (error) {
       if (!(error instanceof RoomNotFoundError)) throw error;
     }
+  }
+
+  /**
+   * Publishes a change that just seated `playerId` on a socket of this instance. If a newer
+   * change of the room was delivered first (the broadcaster then drops this older one), that
+   * socket may have missed both: it gets the room as it is now.
+   */
+  private async announce(change: AppliedChange, playerId: string): Promise<void> {
+    if (this.broadcaster.publish(change.state, change.events)) return;
+    // Best effort: the change has landed, and the next one will bring the state anyway.
+    const now = await this.game.load(change.state.roomCode).catch(() => null);
+    if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId);
+  }
+
+  // The registry only matters if this instance dies: a failure to write it must not fail a join.
+  private register(connection: RegisteredConnection): Promise<void> {
+    return this.rooms
+      .registerConnection(connection)
+      .catch((e: unknown) => this.bookkeepingFailed(e));
+  }
+
+  private unregister(connection: RegisteredConnection): Promise<void> {
+    return this.rooms
+      .unregisterConnection(connection)
+      .catch((e: unknown) => this.bookkeepingFailed(e));
+  }
+
+  private bookkeepingFailed(error: unknown): void {
+    this.logger.warn(`bookkeeping after a committed change failed: ${String(error)}`);
   }
 
   private bind(socket: Socket, seat: SocketSeat): void {

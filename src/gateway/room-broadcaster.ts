@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { viewFor } from '../game-state/domain/view';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
+import { GameStateService } from '../game-state/game-state.service';
 import { BotDriver } from './bot-driver.service';
 
 /** The inter-instance message: one publish per change, each instance delivers to its sockets. */
@@ -10,6 +11,8 @@ export const ROOM_UPDATE = 'hokm:room_update';
 export interface RoomUpdate {
   state: RoomState;
   events: DomainEvent[];
+  /** The room's incarnation (see RoomSnapshot.epoch), so receivers may remember the state. */
+  epoch?: string;
 }
 
 export const playerRoom = (playerId: string) => `player:${playerId}`;
@@ -24,24 +27,43 @@ export const tableRoom = (roomCode: string) => `room:${roomCode}`;
 export class RoomBroadcaster {
   private readonly logger = new Logger(RoomBroadcaster.name);
   private namespace: Namespace | null = null;
+  /** The newest version delivered here, by table room (only tables with a socket here). */
+  private readonly delivered = new Map<string, number>();
 
-  constructor(private readonly bots: BotDriver) {
+  constructor(
+    private readonly bots: BotDriver,
+    private readonly game: GameStateService,
+  ) {
     bots.onChange((state, events) => this.publish(state, events));
   }
 
   /** Called by the gateway once its namespace exists. */
   attach(namespace: Namespace): void {
     this.namespace = namespace;
-    namespace.on(ROOM_UPDATE, (update: RoomUpdate) => this.deliverLocally(update));
+    namespace.on(ROOM_UPDATE, (message: RoomUpdate | string) => this.receive(message));
+    // A later room may reuse a code, its versions starting again at 1: a table's order is
+    // forgotten once no socket here sits at it.
+    namespace.adapter.on('delete-room', (room: string) => this.delivered.delete(room));
   }
 
-  publish(state: RoomState, events: DomainEvent[]): void {
-    if (!this.namespace) return;
+  /**
+   * Pushes a change everywhere. False when this instance had already delivered a newer version
+   * of the room, so this one was not delivered here.
+   */
+  publish(state: RoomState, events: DomainEvent[]): boolean {
+    if (!this.namespace) return false;
     const update: RoomUpdate = { state, events };
-    this.deliverLocally(update);
-    this.namespace.serverSideEmit(ROOM_UPDATE, update);
+    const delivered = this.deliverLocally(update);
+    // Sent as one JSON string: the adapter's msgpack then copies a string instead of walking the
+    // whole state, and every instance (the sender too) decodes it cheaply.
+    const epoch = this.game.epochOf(state.roomCode, state.version);
+    this.namespace.serverSideEmit(
+      ROOM_UPDATE,
+      JSON.stringify(epoch === null ? update : { ...update, epoch }),
+    );
     // Only the instance that made the change drives the bots, so each move is scheduled once.
     this.bots.afterChange(state);
+    return delivered;
   }
 
   /** Sends the receiver's own view to one player's sockets on this instance. */
@@ -49,13 +71,33 @@ export class RoomBroadcaster {
     this.namespace?.local.to(playerRoom(playerId)).emit('state', viewFor(state, playerId));
   }
 
-  private deliverLocally({ state, events }: RoomUpdate): void {
+  /** Another instance's change: remembered for the next action here, delivered to sockets here. */
+  private receive(message: RoomUpdate | string): void {
+    let update: RoomUpdate;
+    try {
+      update = typeof message === 'string' ? (JSON.parse(message) as RoomUpdate) : message;
+    } catch (error) {
+      this.logger.error(`unreadable room update: ${String(error)}`);
+      return;
+    }
+    if (update.epoch !== undefined) this.game.observe(update.state, update.epoch);
+    this.deliverLocally(update);
+  }
+
+  private deliverLocally({ state, events }: RoomUpdate): boolean {
     const ns = this.namespace;
-    if (!ns) return;
+    if (!ns) return false;
+    const table = tableRoom(state.roomCode);
+    // Changes can reach here out of order (another instance's publish overtaken by a local one,
+    // or a flow that publishes after more awaits): a client must never get an older version
+    // after a newer one. The newer state already holds everything the older one said.
+    const last = this.delivered.get(table);
+    if (last !== undefined && state.version <= last) return false;
+    if (ns.adapter.rooms.has(table)) this.delivered.set(table, state.version);
     try {
       for (const event of events) {
         const { type, ...body } = event;
-        ns.local.to(tableRoom(state.roomCode)).emit(type, { ...body, version: state.version });
+        ns.local.to(table).emit(type, { ...body, version: state.version });
       }
       for (const player of state.players) {
         if (ns.adapter.rooms.get(playerRoom(player.playerId))?.size) {
@@ -65,5 +107,6 @@ export class RoomBroadcaster {
     } catch (error) {
       this.logger.error(`roomCode=${state.roomCode} delivery failed: ${String(error)}`);
     }
+    return true;
   }
 }

@@ -55,23 +55,33 @@ export interface PlayedCardView {
   card: Card;
 }
 
-/** The receiver's own view of the room; the `state` push carries it. */
+/** The receiver's own view of the room; the `state` push and the `get_state` ack carry it. */
 export interface GameView {
   roomCode: string;
+  /** +1 on every change to the room, never reused; never goes back on one connection. */
   version: number;
   phase: Phase;
   targetScore: number;
+  /** Ordered by seat; team 0 is seats 0 and 2. */
   players: PlayerView[];
+  /** The receiver: their own hand only (sorted for display). */
   you: { playerId: string; seat: number; team: 0 | 1; hand: Card[] };
   hakem: string | null;
   hokm: Suit | null;
+  /** Whose action is awaited (the hakem in hokm_selection); null while waiting and after. */
   turn: string | null;
   ledSuit: Suit | null;
+  /** In play order. */
   currentTrick: PlayedCardView[];
+  /** The last completed trick of this hand; null until one completes. */
   lastTrick: { cards: PlayedCardView[]; winner: string } | null;
+  /** Tricks taken this hand by team 0 and team 1. */
   tricks: [number, number];
+  /** Match points of team 0 and team 1. */
   scores: [number, number];
+  /** 1 for the first hand, 0 before the match starts. */
   handNumber: number;
+  /** Set in game_over. */
   winnerTeam: 0 | 1 | null;
   /** Added field: the playerId who may add bots while waiting. */
   hostId: string | null;
@@ -105,7 +115,9 @@ interface Versioned {
 /** Pushes: event name → payload. */
 export interface ServerPushes {
   state: GameView;
-  session_replaced: { message: string };
+  /** Added: to the old socket of a seat taken over by `reconnect`, just before it is dropped. */
+  session_replaced: Versioned & { message: string };
+  /** Added: to every socket of an instance that is shutting down (no room version). */
   server_shutdown: { message: string };
   player_joined: Versioned & { playerId: string; name: string; seat: number };
   player_left: Versioned & { playerId: string };

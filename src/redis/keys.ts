@@ -32,6 +32,20 @@ export class KeySpace {
     return `${this.prefix}timers:grace`;
   }
 
+  /**
+   * Live instances: members instance ids, scored by their last heartbeat (ms), or by minus the
+   * end of a lease while a survivor frees the seats of a dead one. Shares the `{instances}` hash
+   * tag with every instance's registrations, so one script can drop both on a Cluster.
+   */
+  get instances(): string {
+    return `${this.prefix}{instances}:live`;
+  }
+
+  /** The seat sockets one instance holds: members `CODE|playerId|connectionId`. */
+  instanceConnections(instanceId: string): string {
+    return `${this.prefix}{instances}:connections:${instanceId}`;
+  }
+
   /** A session is found by the SHA-256 of its token: a dump of Redis gives no one a seat. */
   session(sessionToken: string): string {
     return `${this.prefix}session:${createHash('sha256').update(sessionToken).digest('hex')}`;

@@ -7,18 +7,25 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.c
 `;
 
 /**
- * KEYS room, players, match, commits.
+ * KEYS room, players, match, commits [, activeRooms index]. The index is passed only outside
+ * Redis Cluster (it lives in another slot there, and the caller ZADDs it beside the script).
  * ARGV mode ('create'|'update'), expectedVersion (-1: any), commitId, ttlSeconds, nowMs,
- *      changeJson { meta?, upsert?: {id: json}, remove?: [id], match?: json, deleteMatch?,
- *      requirePlayer?: id, clear? }, commitLogLength.
- * Returns { status, version }: 1 committed, 2 already committed (a replay), 0 conflict,
+ *      changeJson { meta?, upsert?: {id: json}, remove?: [id], deleteMatch?, requirePlayer?: id,
+ *      clear? }, commitLogLength, matchJson ('' : leave the match as it is),
+ *      expectedEpoch ('*': any incarnation of the room code), returnCurrent ('1': on a conflict,
+ *      answer the room as LOAD_ROOM reads it), roomCode (the index member).
+ * Returns { status, version [, roomHashFlat, playersHashFlat, matchJson|false] }: 1 committed,
+ * 2 already committed (a replay), 0 conflict (a stale version or another incarnation of the code),
  * -1 room not found (or, on create, 0 when the code is taken), -2 required player missing.
+ * A create stamps the room's `epoch` with its commit id: a room deleted and created again under
+ * the same code is another incarnation, and a write meant for the old one cannot land on it.
  */
 export const COMMIT_ROOM = `
-local room, players, match, commits = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local room, players, match, commits, index = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local mode, expected, commitId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local ttl, now = tonumber(ARGV[4]), ARGV[5]
 local change = cjson.decode(ARGV[6])
+local matchJson, expectedEpoch = ARGV[8] or '', ARGV[9] or '*'
 local exists = redis.call('EXISTS', room) == 1
 local version = 0
 if mode == 'create' then
@@ -32,17 +39,36 @@ else
   if not exists then return { -1, 0 } end
   version = tonumber(redis.call('HGET', room, 'version'))
   if redis.call('LPOS', commits, commitId) then return { 2, version } end
-  if expected >= 0 and version ~= expected then return { 0, version } end
+  local stale = expected >= 0 and version ~= expected
+  if not stale and expectedEpoch ~= '*' then
+    stale = (redis.call('HGET', room, 'epoch') or '') ~= expectedEpoch
+  end
+  if stale then
+    if ARGV[10] == '1' then
+      return { 0, version, redis.call('HGETALL', room), redis.call('HGETALL', players),
+        redis.call('GET', match) }
+    end
+    return { 0, version }
+  end
   if change.requirePlayer and redis.call('HEXISTS', players, change.requirePlayer) == 0 then
     return { -2, version }
   end
 end
 version = version + 1
-redis.call('HSET', room, 'version', version, 'updatedAt', now)
-if mode == 'create' then redis.call('HSET', room, 'createdAt', now) end
-if change.meta then
-  for field, value in pairs(change.meta) do redis.call('HSET', room, field, value) end
+local fields = { 'version', version, 'updatedAt', now }
+if mode == 'create' then
+  fields[#fields + 1] = 'createdAt'
+  fields[#fields + 1] = now
+  fields[#fields + 1] = 'epoch'
+  fields[#fields + 1] = commitId
 end
+if change.meta then
+  for field, value in pairs(change.meta) do
+    fields[#fields + 1] = field
+    fields[#fields + 1] = value
+  end
+end
+redis.call('HSET', room, unpack(fields))
 if change.clear then redis.call('DEL', players, match) end
 if change.remove then
   for _, id in ipairs(change.remove) do redis.call('HDEL', players, id) end
@@ -50,13 +76,13 @@ end
 if change.upsert then
   for id, json in pairs(change.upsert) do redis.call('HSET', players, id, json) end
 end
-if change.match then redis.call('SET', match, change.match) end
+if matchJson ~= '' then redis.call('SET', match, matchJson) end
 if change.deleteMatch then redis.call('DEL', match) end
 redis.call('LPUSH', commits, commitId)
 redis.call('LTRIM', commits, 0, tonumber(ARGV[7]) - 1)
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then redis.call('EXPIRE', key, ttl) end
-end
+-- EXPIRE on a key that does not exist is a no-op.
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+if index then redis.call('ZADD', index, now, ARGV[11]) end
 return { 1, version }
 `;
 
@@ -66,4 +92,34 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 local lease = tonumber(ARGV[1]) + tonumber(ARGV[2])
 for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], lease, member) end
 return due
+`;
+
+/**
+ * KEYS instances, own connections. ARGV instanceId, nowMs, silentRange min ('(-nowMs': leases
+ * that ran out) and max (silentBeforeMs), -(lease end), limit, ttlSeconds.
+ * Beats for the caller and leases silent instances to it. Returns { was, leased }: was 0 alive,
+ * 1 leased by a survivor as dead, 2 absent (first beat, or dropped as dead).
+ */
+export const INSTANCE_HEARTBEAT = `
+local was = redis.call('ZSCORE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[7])
+redis.call('EXPIRE', KEYS[2], ARGV[7])
+local silent = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], ARGV[4], 'LIMIT', 0, tonumber(ARGV[6]))
+for _, id in ipairs(silent) do redis.call('ZADD', KEYS[1], ARGV[5], id) end
+local state = 2
+if was then state = (tonumber(was) < 0) and 1 or 0 end
+return { state, silent }
+`;
+
+/**
+ * KEYS instances, its connections. ARGV instanceId. Drops a dead instance and its registrations,
+ * unless it beat again meanwhile (it is then alive, and its registrations are its own). 1: dropped.
+ */
+export const FORGET_INSTANCE = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not (score and tonumber(score) < 0) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+return 1
 `;

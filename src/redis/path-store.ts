@@ -3,11 +3,14 @@ import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
 import type { StorePath } from './store-path';
 import { StoreMetrics } from './store-metrics';
 import type {
+  CommitOptions,
   CommitResult,
   DueTimer,
   GameStore,
+  HeartbeatResult,
   PerformanceMetrics,
   PlayerSession,
+  RegisteredConnection,
   RoomChange,
   RoomMeta,
   RoomSnapshot,
@@ -110,9 +113,10 @@ export abstract class PathStore implements GameStore {
     expectedVersion: number,
     change: RoomChange,
     commitId: string,
+    options?: CommitOptions,
   ): Promise<CommitResult> {
     const result = await this.call('commitRoom', (p) =>
-      p.commitRoom('commitRoom', roomCode, expectedVersion, change, commitId),
+      p.commitRoom('commitRoom', roomCode, expectedVersion, change, commitId, options),
     );
     return result === 'player_missing' ? { status: 'not_found' } : result;
   }
@@ -131,6 +135,34 @@ export abstract class PathStore implements GameStore {
 
   completeGraceTimer(timer: DueTimer): Promise<void> {
     return this.call('completeGraceTimer', (p) => p.completeGraceTimer(timer));
+  }
+
+  registerConnection(instanceId: string, connection: RegisteredConnection): Promise<void> {
+    return this.call('registerConnection', (p) => p.registerConnection(instanceId, connection));
+  }
+
+  unregisterConnection(instanceId: string, connection: RegisteredConnection): Promise<void> {
+    return this.call('unregisterConnection', (p) => p.unregisterConnection(instanceId, connection));
+  }
+
+  instanceHeartbeat(
+    instanceId: string,
+    nowMs: number,
+    silentBeforeMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<HeartbeatResult> {
+    return this.call('instanceHeartbeat', (p) =>
+      p.instanceHeartbeat(instanceId, nowMs, silentBeforeMs, leaseMs, limit),
+    );
+  }
+
+  registeredConnections(instanceId: string): Promise<RegisteredConnection[]> {
+    return this.call('registeredConnections', (p) => p.registeredConnections(instanceId));
+  }
+
+  forgetInstance(instanceId: string): Promise<void> {
+    return this.call('forgetInstance', (p) => p.forgetInstance(instanceId));
   }
 
   getPerformanceMetrics(): PerformanceMetrics {

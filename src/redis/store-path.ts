@@ -2,14 +2,23 @@ import { Logger } from '@nestjs/common';
 import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import type { MatchState, Phase, SeatedPlayer } from '../game-state/domain/types';
 import { KeySpace } from './keys';
-import { CLAIM_TIMERS, COMMIT_ROOM, LOAD_ROOM } from './lua-scripts';
+import {
+  CLAIM_TIMERS,
+  COMMIT_ROOM,
+  FORGET_INSTANCE,
+  INSTANCE_HEARTBEAT,
+  LOAD_ROOM,
+} from './lua-scripts';
 import { COMMIT_LOG_LENGTH } from './redis.constants';
 import { StoreCommandError, StoreUnavailableError } from './store.errors';
 import { StoreMetrics } from './store-metrics';
 import type {
+  CommitOptions,
   CommitResult,
   DueTimer,
+  HeartbeatResult,
   PlayerSession,
+  RegisteredConnection,
   RoomChange,
   RoomMeta,
   RoomSnapshot,
@@ -32,8 +41,11 @@ export interface PathOptions {
 
 type ScriptClient = RedisClient & {
   hokmLoadRoom(room: string, players: string, match: string): Promise<unknown>;
-  hokmCommitRoom(...args: Array<string | number>): Promise<[number, number]>;
+  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 4 keys. */
+  hokmCommitRoom(...args: Array<string | number>): Promise<[number, number, ...unknown[]]>;
   hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
+  hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[number, string[]]>;
+  hokmForgetInstance(live: string, connections: string, id: string): Promise<number>;
 };
 
 /** Reply errors that mean "Redis is not serving right now", not "the command is wrong". */
@@ -73,12 +85,63 @@ function parsePlayers(hash: Record<string, string>): SeatedPlayer[] {
     .sort(bySeat);
 }
 
+/** A room as LOAD_ROOM (or a conflicting COMMIT_ROOM) answers it: hash, players hash, match. */
+function parseRoom(
+  roomCode: string,
+  roomFlat: unknown,
+  playersFlat: unknown,
+  matchJson: unknown,
+): RoomSnapshot {
+  const room = hashToObject(roomFlat);
+  const json = typeof matchJson === 'string' ? matchJson : null;
+  return {
+    roomCode,
+    version: Number(room.version ?? 0),
+    phase: (room.phase ?? 'waiting_for_players') as Phase,
+    targetScore: Number(room.targetScore ?? 7),
+    hostId: room.hostId ? room.hostId : null,
+    createdAt: Number(room.createdAt ?? 0),
+    updatedAt: Number(room.updatedAt ?? 0),
+    players: parsePlayers(hashToObject(playersFlat)),
+    match: json === null ? null : (JSON.parse(json) as MatchState),
+    epoch: room.epoch ?? '',
+    matchJson: json,
+  };
+}
+
 function encodeMeta(meta: Partial<RoomMeta>): Record<string, string> {
   const out: Record<string, string> = {};
   if (meta.phase !== undefined) out.phase = meta.phase;
   if (meta.targetScore !== undefined) out.targetScore = String(meta.targetScore);
   if (meta.hostId !== undefined) out.hostId = meta.hostId ?? '';
   return out;
+}
+
+/**
+ * The commit script's change argument (see COMMIT_ROOM), without the match: that one travels as
+ * its own argument (see matchArgument), so it is neither escaped into this JSON nor decoded by Lua.
+ */
+export function encodeChange(
+  change: RoomChange & { clear?: boolean; requirePlayer?: string },
+): Record<string, unknown> {
+  const encoded: Record<string, unknown> = {};
+  if (change.meta) encoded.meta = encodeMeta(change.meta);
+  if (change.upsertPlayers?.length) {
+    encoded.upsert = Object.fromEntries(
+      change.upsertPlayers.map((p) => [p.playerId, JSON.stringify(p)]),
+    );
+  }
+  if (change.removePlayers?.length) encoded.remove = change.removePlayers;
+  if (change.match === null) encoded.deleteMatch = true;
+  if (change.clear) encoded.clear = true;
+  if (change.requirePlayer) encoded.requirePlayer = change.requirePlayer;
+  return encoded;
+}
+
+/** The commit script's match argument: the JSON to store, or '' to leave the match alone. */
+export function matchArgument(change: RoomChange): string {
+  if (!change.match) return '';
+  return change.matchJson ?? JSON.stringify(change.match);
 }
 
 /**
@@ -91,6 +154,8 @@ export class StorePath {
   private inFlight = 0;
   private drained: Array<() => void> = [];
   private queue: Promise<unknown> = Promise.resolve();
+  /** On a Cluster the activity index is in another slot than the room's keys. */
+  private readonly cluster: boolean;
 
   constructor(
     client: RedisClient,
@@ -98,9 +163,19 @@ export class StorePath {
     private readonly metrics: StoreMetrics,
   ) {
     this.logger = new Logger(`StorePath:${options.name}`);
+    this.cluster = 'nodes' in client;
     client.defineCommand('hokmLoadRoom', { numberOfKeys: 3, lua: LOAD_ROOM });
-    client.defineCommand('hokmCommitRoom', { numberOfKeys: 4, lua: COMMIT_ROOM });
+    // No fixed key count outside a Cluster: the activity index is a fifth key there. On a
+    // Cluster the count is fixed (4): ioredis auto-pipelining routes a command by its first
+    // argument, and a leading key count would send every commit to the node owning slot("4")
+    // ("All keys in the pipeline should belong to the same slots allocation group").
+    client.defineCommand(
+      'hokmCommitRoom',
+      this.cluster ? { numberOfKeys: 4, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
+    );
     client.defineCommand('hokmClaimTimers', { numberOfKeys: 1, lua: CLAIM_TIMERS });
+    client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 2, lua: INSTANCE_HEARTBEAT });
+    client.defineCommand('hokmForgetInstance', { numberOfKeys: 2, lua: FORGET_INSTANCE });
     this.client = client as ScriptClient;
   }
 
@@ -119,7 +194,8 @@ export class StorePath {
       await this.client.ping();
       const nodes = 'nodes' in this.client ? this.client.nodes('master') : [this.client];
       for (const node of nodes) {
-        for (const lua of [LOAD_ROOM, COMMIT_ROOM, CLAIM_TIMERS]) await node.script('LOAD', lua);
+        const scripts = [LOAD_ROOM, COMMIT_ROOM, CLAIM_TIMERS, INSTANCE_HEARTBEAT, FORGET_INSTANCE];
+        for (const lua of scripts) await node.script('LOAD', lua);
       }
     };
     let timer: NodeJS.Timeout | undefined;
@@ -208,11 +284,16 @@ export class StorePath {
     commitId: string,
   ): Promise<boolean> {
     return this.run('createRoom', async () => {
-      const change = this.encodeChange({ meta, upsertPlayers: players });
-      const [status] = await this.commit('create', roomCode, -1, change, commitId);
+      const [status] = await this.commit(
+        'create',
+        roomCode,
+        -1,
+        { meta, upsertPlayers: players },
+        commitId,
+      );
       // 2 is a replay of our own create: on a retried create the room is ours.
       if (status === 1 || status === 2) {
-        await this.touchIndex(roomCode);
+        if (this.cluster) await this.touchIndex(roomCode);
         return true;
       }
       return false;
@@ -272,84 +353,80 @@ export class StorePath {
       const k = this.options.keys.room(roomCode);
       const reply = await this.client.hokmLoadRoom(k.room, k.players, k.match);
       if (!Array.isArray(reply)) return null;
-      const [roomFlat, playersFlat, matchJson] = reply as [unknown, unknown, string | null];
-      const room = hashToObject(roomFlat);
-      return {
-        roomCode,
-        version: Number(room.version ?? 0),
-        phase: (room.phase ?? 'waiting_for_players') as Phase,
-        targetScore: Number(room.targetScore ?? 7),
-        hostId: room.hostId ? room.hostId : null,
-        createdAt: Number(room.createdAt ?? 0),
-        updatedAt: Number(room.updatedAt ?? 0),
-        players: parsePlayers(hashToObject(playersFlat)),
-        match: typeof matchJson === 'string' ? (JSON.parse(matchJson) as MatchState) : null,
-      };
+      const [roomFlat, playersFlat, matchJson] = reply as [unknown, unknown, unknown];
+      return parseRoom(roomCode, roomFlat, playersFlat, matchJson);
     });
   }
 
-  /** A versioned write (`expectedVersion` -1: unconditional) through the commit script. */
+  /**
+   * A versioned write (`expectedVersion` -1: unconditional) through the commit script: one round
+   * trip, the activity index included (on a Cluster, a ZADD pipelined beside it).
+   */
   commitRoom(
     operation: string,
     roomCode: string,
     expectedVersion: number,
     change: RoomChange & { clear?: boolean; requirePlayer?: string },
     commitId: string,
+    options: CommitOptions = {},
   ): Promise<CommitResult | 'player_missing'> {
     return this.run(operation, async () => {
-      const [[status, version]] = await Promise.all([
-        this.commit('update', roomCode, expectedVersion, this.encodeChange(change), commitId),
-        this.touchIndex(roomCode),
-      ]);
+      const committing = this.commit(
+        'update',
+        roomCode,
+        expectedVersion,
+        change,
+        commitId,
+        options,
+      );
+      const [reply] = this.cluster
+        ? await Promise.all([committing, this.touchIndex(roomCode)])
+        : [await committing];
+      const [status, version] = reply;
       if (status === 1 || status === 2) return { status: 'committed', version };
-      if (status === 0) return { status: 'conflict', version };
+      if (status === 0) {
+        if (!options.returnCurrent || reply.length < 5) return { status: 'conflict', version };
+        return {
+          status: 'conflict',
+          version,
+          current: parseRoom(roomCode, reply[2], reply[3], reply[4]),
+        };
+      }
       if (status === -2) return 'player_missing';
-      // The index touch ran beside the script; a write to a deleted or expired room must not
-      // list it again (only this rare path pays the extra round trip).
-      await this.client.zrem(this.options.keys.activeRooms, roomCode);
+      // On a Cluster the index touch ran beside the script; a write to a deleted or expired room
+      // must not list it again (only this rare path pays the extra round trip).
+      if (this.cluster) await this.client.zrem(this.options.keys.activeRooms, roomCode);
       return { status: 'not_found' };
     });
-  }
-
-  // The commit script's change argument (see COMMIT_ROOM).
-  private encodeChange(
-    change: RoomChange & { clear?: boolean; requirePlayer?: string },
-  ): Record<string, unknown> {
-    const encoded: Record<string, unknown> = {};
-    if (change.meta) encoded.meta = encodeMeta(change.meta);
-    if (change.upsertPlayers?.length) {
-      encoded.upsert = Object.fromEntries(
-        change.upsertPlayers.map((p) => [p.playerId, JSON.stringify(p)]),
-      );
-    }
-    if (change.removePlayers?.length) encoded.remove = change.removePlayers;
-    if (change.match) encoded.match = JSON.stringify(change.match);
-    if (change.match === null) encoded.deleteMatch = true;
-    if (change.clear) encoded.clear = true;
-    if (change.requirePlayer) encoded.requirePlayer = change.requirePlayer;
-    return encoded;
   }
 
   private commit(
     mode: 'create' | 'update',
     roomCode: string,
     expectedVersion: number,
-    change: Record<string, unknown>,
+    change: RoomChange & { clear?: boolean; requirePlayer?: string },
     commitId: string,
-  ): Promise<[number, number]> {
+    options: CommitOptions = {},
+  ): Promise<[number, number, ...unknown[]]> {
     const k = this.options.keys.room(roomCode);
+    // Outside a Cluster the activity index is the script's fifth key (one round trip); on a
+    // Cluster it lives in another slot, and the caller touches it beside the script.
+    const keys = this.cluster
+      ? [k.room, k.players, k.match, k.commits]
+      : [5, k.room, k.players, k.match, k.commits, this.options.keys.activeRooms];
     return this.client.hokmCommitRoom(
-      k.room,
-      k.players,
-      k.match,
-      k.commits,
+      ...keys,
       mode,
       expectedVersion,
       commitId,
       this.options.roomTtlSeconds,
       Date.now(),
-      JSON.stringify(change),
+      JSON.stringify(encodeChange(change)),
       COMMIT_LOG_LENGTH,
+      matchArgument(change),
+      options.expectedEpoch ?? '*',
+      options.returnCurrent ? '1' : '0',
+      roomCode,
     );
   }
 
@@ -415,6 +492,75 @@ export class StorePath {
       await this.client.zrem(this.options.keys.graceTimers, encodeTimer(timer));
     });
   }
+
+  // ---- instances ---------------------------------------------------------------------------
+
+  registerConnection(instanceId: string, connection: RegisteredConnection): Promise<void> {
+    return this.run('registerConnection', async () => {
+      const key = this.options.keys.instanceConnections(instanceId);
+      await this.client.sadd(key, encodeConnection(connection));
+    });
+  }
+
+  unregisterConnection(instanceId: string, connection: RegisteredConnection): Promise<void> {
+    return this.run('unregisterConnection', async () => {
+      const key = this.options.keys.instanceConnections(instanceId);
+      await this.client.srem(key, encodeConnection(connection));
+    });
+  }
+
+  instanceHeartbeat(
+    instanceId: string,
+    nowMs: number,
+    silentBeforeMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<HeartbeatResult> {
+    return this.run('instanceHeartbeat', async () => {
+      const keys = this.options.keys;
+      const [was, dead] = await this.client.hokmInstanceHeartbeat(
+        keys.instances,
+        keys.instanceConnections(instanceId),
+        instanceId,
+        nowMs,
+        // Live scores are beat times (> 0); a lease is -(its end), run out once above -now.
+        `(-${nowMs}`,
+        silentBeforeMs,
+        -(nowMs + leaseMs),
+        limit,
+        this.options.sessionTtlSeconds,
+      );
+      return { revived: was === 1 || was === 2, dead };
+    });
+  }
+
+  registeredConnections(instanceId: string): Promise<RegisteredConnection[]> {
+    return this.run('registeredConnections', async () => {
+      const members = await this.client.smembers(this.options.keys.instanceConnections(instanceId));
+      return members.map(decodeConnection).filter((c): c is RegisteredConnection => c !== null);
+    });
+  }
+
+  forgetInstance(instanceId: string): Promise<void> {
+    return this.run('forgetInstance', async () => {
+      const keys = this.options.keys;
+      await this.client.hokmForgetInstance(
+        keys.instances,
+        keys.instanceConnections(instanceId),
+        instanceId,
+      );
+    });
+  }
+}
+
+function encodeConnection(c: RegisteredConnection): string {
+  return `${c.roomCode}|${c.playerId}|${c.connectionId}`;
+}
+
+function decodeConnection(member: string): RegisteredConnection | null {
+  const [roomCode, playerId, connectionId] = member.split('|');
+  if (!roomCode || !playerId || !connectionId) return null;
+  return { roomCode, playerId, connectionId };
 }
 
 function encodeTimer(t: DueTimer): string {

@@ -16,6 +16,13 @@ export interface RoomSnapshot extends RoomMeta {
   /** Ordered by seat. */
   players: SeatedPlayer[];
   match: MatchState | null;
+  /**
+   * This incarnation of the room code (set at create; '' for rooms written before epochs): a
+   * room deleted and created again under the same code has another epoch.
+   */
+  epoch: string;
+  /** `match` as stored (JSON), when the reader had it: spares a caller re-encoding it to compare. */
+  matchJson?: string | null;
 }
 
 /** One atomic change to a room. Absent fields stay as they are. */
@@ -26,13 +33,29 @@ export interface RoomChange {
   removePlayers?: string[];
   /** A match state to store, or null to delete it. */
   match?: MatchState | null;
+  /** `JSON.stringify(match)`, when the caller already has it (it is then stored as given). */
+  matchJson?: string;
+}
+
+/** Conditions and answers of a versioned write beyond the version itself. */
+export interface CommitOptions {
+  /**
+   * Commit only to this incarnation of the room (RoomSnapshot.epoch); another one is a conflict.
+   * A caller that keeps a room between calls needs it: versions restart when a code is reused.
+   */
+  expectedEpoch?: string;
+  /** On a conflict, answer the room as it is now (`current`), so a retry needs no loadRoom. */
+  returnCurrent?: boolean;
 }
 
 /** The answer of a versioned write. */
 export type CommitResult =
   | { status: 'committed'; version: number }
-  /** The room moved on: `version` is the current one; re-read and retry. */
-  | { status: 'conflict'; version: number }
+  /**
+   * The room moved on: `version` is the current one; re-read and retry (`current` is the room
+   * as it is now, when CommitOptions.returnCurrent asked for it).
+   */
+  | { status: 'conflict'; version: number; current?: RoomSnapshot }
   | { status: 'not_found' };
 
 /** What a seat's session token leads to. */
@@ -47,6 +70,25 @@ export interface DueTimer {
   playerId: string;
   /** When the player disconnected (ms); the timer is stale if the player reconnected since. */
   disconnectedAt: number;
+}
+
+/** A seat's socket, registered by the instance that holds it (read only if that instance dies). */
+export interface RegisteredConnection {
+  roomCode: string;
+  playerId: string;
+  /** The socket id; the seat still belongs to it only while the room says so. */
+  connectionId: string;
+}
+
+/** What an instance's heartbeat learned. */
+export interface HeartbeatResult {
+  /**
+   * This instance was not on record as alive: others had given it up for dead (its seats may
+   * have been marked disconnected), or this is its first beat.
+   */
+  revived: boolean;
+  /** Silent instances now leased to the caller, whose registered seats it must disconnect. */
+  dead: string[];
 }
 
 /** Counters and latencies of one (operation, path) pair. */
@@ -125,12 +167,14 @@ export interface GameStore {
   /**
    * Applies `change` atomically if the room is still at `expectedVersion`, bumping the version.
    * `commitId` makes the write idempotent: a replay of a landed write answers `committed`.
+   * One round trip: the change, the TTL refresh and the activity index in one script.
    */
   commitRoom(
     roomCode: string,
     expectedVersion: number,
     change: RoomChange,
     commitId: string,
+    options?: CommitOptions,
   ): Promise<CommitResult>;
 
   /** Schedules (or moves) a player's reconnect-grace deadline. */
@@ -141,6 +185,26 @@ export interface GameStore {
   claimDueGraceTimers(nowMs: number, leaseMs: number, limit: number): Promise<DueTimer[]>;
   /** Removes a handled timer (only if it is still the same deadline). */
   completeGraceTimer(timer: DueTimer): Promise<void>;
+
+  /** Registers a socket this instance holds for a seat, so survivors can free it if we die. */
+  registerConnection(instanceId: string, connection: RegisteredConnection): Promise<void>;
+  /** Forgets a registered socket (it disconnected, or left its seat). */
+  unregisterConnection(instanceId: string, connection: RegisteredConnection): Promise<void>;
+  /**
+   * Records `instanceId` alive at `nowMs`, and atomically leases to it (for `leaseMs`) up to
+   * `limit` instances silent since before `silentBeforeMs`, or whose previous lease ran out.
+   */
+  instanceHeartbeat(
+    instanceId: string,
+    nowMs: number,
+    silentBeforeMs: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<HeartbeatResult>;
+  /** The sockets an instance registered. */
+  registeredConnections(instanceId: string): Promise<RegisteredConnection[]>;
+  /** Drops a dead instance and its registrations once its seats were freed (not if it beat since). */
+  forgetInstance(instanceId: string): Promise<void>;
 
   getPerformanceMetrics(): PerformanceMetrics;
 }

@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { GAME_STORE } from '../redis/redis.constants';
-import type { DueTimer, GameStore, PlayerSession } from '../redis/store.port';
+import type {
+  DueTimer,
+  GameStore,
+  HeartbeatResult,
+  PlayerSession,
+  RegisteredConnection,
+} from '../redis/store.port';
 import { newPlayerId, newRoomCode, newSessionToken } from './room-codes';
 import { InvalidSessionError } from './rooms.errors';
 
@@ -12,9 +19,15 @@ export interface SeatCredentials {
   sessionToken: string;
 }
 
-/** Room codes, seat credentials, sessions and reconnect-grace deadlines, all kept in Redis. */
+/**
+ * Room codes, seat credentials, sessions, reconnect-grace deadlines and which instance holds
+ * which seat's socket, all kept in Redis.
+ */
 @Injectable()
 export class RoomsService {
+  /** This process, for the registry of seat sockets (a new one at every start). */
+  readonly instanceId = randomUUID();
+
   constructor(
     @Inject(GAME_STORE) private readonly store: GameStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,5 +74,48 @@ export class RoomsService {
 
   async completeGrace(timer: DueTimer): Promise<void> {
     await this.store.completeGraceTimer(timer);
+  }
+
+  /** Records that this instance holds the seat's socket (read by survivors if it dies). */
+  async registerConnection(connection: RegisteredConnection): Promise<void> {
+    await this.store.registerConnection(this.instanceId, connection);
+  }
+
+  async unregisterConnection(connection: RegisteredConnection): Promise<void> {
+    await this.store.unregisterConnection(this.instanceId, connection);
+  }
+
+  /**
+   * How long an instance may stay silent before the others free its seats: many polls, so a
+   * busy event loop is not taken for a dead process (and one that was comes back, see revived).
+   */
+  get instanceSilenceMs(): number {
+    return Math.max(3_000, this.config.game.timerPollMs * 10);
+  }
+
+  /** How long a survivor has to free a dead instance's seats before another one may try. */
+  get deadInstanceLeaseMs(): number {
+    return Math.max(10_000, this.config.game.timerPollMs * 10);
+  }
+
+  /** Says this instance is alive, and leases to it instances that have gone silent. */
+  heartbeat(limit = 5): Promise<HeartbeatResult> {
+    const now = Date.now();
+    return this.store.instanceHeartbeat(
+      this.instanceId,
+      now,
+      now - this.instanceSilenceMs,
+      this.deadInstanceLeaseMs,
+      limit,
+    );
+  }
+
+  registeredConnections(instanceId: string): Promise<RegisteredConnection[]> {
+    return this.store.registeredConnections(instanceId);
+  }
+
+  /** Drops a dead instance whose seats were freed (unless it came back meanwhile). */
+  async forgetDeadInstance(instanceId: string): Promise<void> {
+    await this.store.forgetInstance(instanceId);
   }
 }

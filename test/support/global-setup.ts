@@ -9,6 +9,9 @@ import { resolve } from 'node:path';
  * the process tests check runtime behaviour and type errors are `tsc --noEmit`'s job (a half-done
  * change elsewhere in the tree must not hold every e2e suite hostage). Any other failure (no
  * output, tsc missing) fails the run.
+ *
+ * Then the browser client (`node web/build.mjs` into dist/public, as `npm run build` does) for
+ * test/browser; if that fails the run goes on with a warning and the browser suite fails alone.
  */
 export default function globalSetup(): void {
   const root = resolve(__dirname, '..', '..');
@@ -17,6 +20,7 @@ export default function globalSetup(): void {
     encoding: 'utf8',
   });
   const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim();
+  buildWebClient(root);
   if (build.status === 0) return;
   if (build.status === 2) {
     process.stderr.write(
@@ -26,5 +30,14 @@ export default function globalSetup(): void {
   }
   throw new Error(
     `e2e globalSetup: \`npx tsc -p tsconfig.build.json\` failed (${build.status ?? build.error?.message}):\n${output}`,
+  );
+}
+
+function buildWebClient(root: string): void {
+  const web = spawnSync(process.execPath, ['web/build.mjs'], { cwd: root, encoding: 'utf8' });
+  if (web.status === 0) return;
+  const output = `${web.stdout ?? ''}${web.stderr ?? ''}`.trim();
+  process.stderr.write(
+    `\ne2e globalSetup: web client build failed (${web.status}):\n${output}\n\n`,
   );
 }

@@ -164,6 +164,14 @@ function reconnect(
 ): RuleResult {
   const player = findPlayer(state, playerId);
   if (!player) return notInRoom();
+  // The protocol: a finished room answers only get_state and leave (to its seated sockets).
+  if (!isMatchRunning(state.phase) && state.phase !== 'waiting_for_players') {
+    const ended = state.phase === 'game_over' ? 'is over' : 'was abandoned';
+    return fail(
+      'WRONG_PHASE',
+      `The match in this room ${ended}: its seats can't be taken back. Create or join another room.`,
+    );
+  }
   if (player.connected && player.connectionId === connectionId) return unchanged(state);
   const next = cloneRoom(state);
   next.players = next.players.map((p) => {

@@ -1,0 +1,104 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { RoomsService } from '../rooms/rooms.service';
+import { PlayService } from './play.service';
+
+/**
+ * Keeps this instance on record as alive (a heartbeat in Redis every TIMER_POLL_MS) and frees
+ * the seats of instances that went silent: a process killed with SIGKILL, frozen or cut off from
+ * Redis never runs its disconnect handlers, so its players would otherwise stay "connected" and
+ * their grace period would never start. A survivor leases the dead instance atomically, marks
+ * each seat it held disconnected (the grace timer then runs as for any disconnect), and drops it.
+ */
+@Injectable()
+export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(InstanceLiveness.name);
+  private interval: NodeJS.Timeout | null = null;
+  private readonly later = new Set<NodeJS.Timeout>();
+  private beating: Promise<void> = Promise.resolve();
+  private freeing: Promise<void> = Promise.resolve();
+  private onRecord = false;
+  private inBeat = false;
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly play: PlayService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Runs before the server listens: on record before the first socket can take a seat. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.beat();
+    this.interval = setInterval(() => {
+      // A beat still waiting on Redis is not queued behind: the next one is due soon anyway.
+      if (this.inBeat) return;
+      this.beating = this.beat();
+    }, this.config.game.timerPollMs);
+  }
+
+  /**
+   * Stops beating. The instance stays on record: the gateway's drain disconnects (and
+   * unregisters) every socket, and a survivor drops the empty record once it has gone silent,
+   * freeing any seat a cut-short drain left behind.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = null;
+    for (const timer of this.later) clearTimeout(timer);
+    this.later.clear();
+    await this.beating;
+    await this.freeing;
+  }
+
+  private async beat(): Promise<void> {
+    this.inBeat = true;
+    try {
+      const { revived, dead } = await this.rooms.heartbeat();
+      if (revived && this.onRecord) this.revive();
+      this.onRecord = true;
+      // Freed one after another, off the beat: a long sweep must never delay our own heartbeat.
+      for (const instanceId of dead) this.queue(() => this.free(instanceId));
+    } catch (error) {
+      this.logger.warn(`heartbeat not recorded: ${String(error)}`);
+    } finally {
+      this.inBeat = false;
+    }
+  }
+
+  private async free(instanceId: string): Promise<void> {
+    try {
+      const freed = await this.play.freeSeatsOf(instanceId);
+      this.logger.warn(`instance ${instanceId} went silent: ${freed} seat(s) freed`);
+    } catch (error) {
+      // The lease runs out and another instance (or this one) tries again.
+      this.logger.warn(`seats of silent instance ${instanceId} not freed: ${String(error)}`);
+    }
+  }
+
+  // Taken for dead while only slow: take the seats back now, and once more when the survivor's
+  // lease has run out, in case it was still freeing seats after the first pass.
+  private revive(): void {
+    this.logger.warn('this instance was taken for dead (heartbeat late): reclaiming its seats');
+    this.queue(() => this.play.reclaimLocalSeats());
+    const timer = setTimeout(() => {
+      this.later.delete(timer);
+      this.queue(() => this.play.reclaimLocalSeats());
+    }, this.rooms.deadInstanceLeaseMs);
+    this.later.add(timer);
+  }
+
+  // Sweeps run one at a time; one that fails does not stop the next.
+  private queue(work: () => Promise<unknown>): void {
+    this.freeing = this.freeing.then(work).then(
+      () => undefined,
+      (error: unknown) => this.logger.warn(`liveness sweep failed: ${String(error)}`),
+    );
+  }
+}
