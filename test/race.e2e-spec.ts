@@ -11,6 +11,7 @@ import { GAME_STORE } from '../src/redis/redis.constants';
 import type { GameStore } from '../src/redis/store.port';
 import type { INestApplication } from '@nestjs/common';
 import { randomRoomCode, testConfig, uniquePrefix, SHARED_REDIS_URL } from './support/config';
+import { createStoreContext } from './support/nest';
 import { cleanupPrefix } from './support/redis-keys';
 
 const SUITS: Suit[] = ['hearts', 'diamonds', 'clubs', 'spades'];
@@ -192,5 +193,73 @@ describe('racing writers on several instances', () => {
       version++;
     }
     expect((await games[0]!.load(code))?.version).toBe(version);
+  });
+
+  it('a silent instance is leased to exactly one of several racing survivors, on every store configuration', async () => {
+    // One store per configuration, on one prefix: three survivors that run different paths.
+    const registry = uniquePrefix('registry');
+    const contexts = await Promise.all(
+      [
+        { REDIS_PROVIDER: 'async' },
+        { REDIS_PROVIDER: 'hybrid' },
+        { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' },
+      ].map((env) => createStoreContext(testConfig({ ...env, REDIS_KEY_PREFIX: registry }))),
+    );
+    const [a, b, c] = contexts.map((x) => x.store) as [GameStore, GameStore, GameStore];
+    const SILENCE = 3_000;
+    const LEASE = 2_000;
+    // Every survivor beats at `now`, all at the same moment; answers which instances each got.
+    const round = async (now: number) => {
+      const results = await Promise.all(
+        [a, b, c].map((s, i) => s.instanceHeartbeat(`survivor${i}`, now, now - SILENCE, LEASE, 5)),
+      );
+      return results.flatMap((r) => r.dead);
+    };
+    try {
+      const t0 = Date.now();
+      const seat = { roomCode: 'ABCDEF', playerId: 'p_1', connectionId: 'socket-1' };
+      // A first beat is not on record yet (the caller knows it is its first).
+      expect(await a.instanceHeartbeat('victim', t0, t0 - SILENCE, LEASE, 5)).toEqual({
+        revived: true,
+        dead: [],
+      });
+      await a.registerConnection('victim', seat);
+      // A socket that went away cleanly is no longer on record.
+      const gone = { ...seat, connectionId: 'socket-gone' };
+      await b.registerConnection('victim', gone);
+      await c.unregisterConnection('victim', gone);
+      expect(await round(t0)).toEqual([]);
+      expect(await round(t0 + SILENCE / 2)).toEqual([]);
+
+      // The victim goes silent; the survivors race: exactly one of them is handed it.
+      const t1 = t0 + SILENCE + 1;
+      expect(await round(t1)).toEqual(['victim']);
+      // Nobody else while the lease runs...
+      expect(await round(t1 + LEASE / 2)).toEqual([]);
+      // ...and exactly one again once it has run out (its holder may have died too).
+      expect(await round(t1 + LEASE + 1)).toEqual(['victim']);
+      expect(await b.registeredConnections('victim')).toEqual([seat]);
+      await b.forgetInstance('victim');
+      expect(await c.registeredConnections('victim')).toEqual([]);
+      expect(await round(t1 + 2 * LEASE + 2)).toEqual([]);
+
+      // One that was only slow beats again while leased: it learns it was taken for dead, and
+      // its registrations survive the survivor's forget.
+      const t2 = t1 + 2 * LEASE + 3;
+      await a.instanceHeartbeat('sleeper', t2, t2 - SILENCE, LEASE, 5);
+      await a.registerConnection('sleeper', seat);
+      await round(t2);
+      await round(t2 + SILENCE / 2);
+      expect(await round(t2 + SILENCE + 1)).toEqual(['sleeper']);
+      const woke = await c.instanceHeartbeat('sleeper', t2 + SILENCE + 2, t2 + 2, LEASE, 5);
+      expect(woke.revived).toBe(true);
+      await a.forgetInstance('sleeper');
+      expect(await b.registeredConnections('sleeper')).toEqual([seat]);
+      const again = await c.instanceHeartbeat('sleeper', t2 + SILENCE + 3, t2 + 3, LEASE, 5);
+      expect(again.revived).toBe(false);
+    } finally {
+      await Promise.all(contexts.map((x) => x.close()));
+      await cleanupPrefix(SHARED_REDIS_URL, registry);
+    }
   });
 });

@@ -55,7 +55,7 @@ const HELP = `npm run bench -- [flags]
 
   --players N        connected players (default 400; smoke 8)
   --rooms N          tables playing at once (default players/4)
-  --duration S       measured seconds per configuration (default 10; smoke 3)
+  --duration S       measured seconds per configuration (default 10; smoke 2)
   --warmup S         seconds of play before measuring (default 3; smoke 1)
   --instances N      server processes per configuration on one Redis (default 1)
   --config LIST      subset of async,hybrid,legacy,redis-benchmark (default all)
@@ -64,7 +64,7 @@ const HELP = `npm run bench -- [flags]
   --prefix P         key prefix of the --url server, for the per-room key size
   --target-score N   match length, 1..7 (default 7)
   --think-ms N       pause before each move (default 0: closed loop)
-  --rb-requests N    redis-benchmark EVALSHA requests (default 30000; smoke 2000)
+  --rb-requests N    redis-benchmark EVALSHA requests (default 100000; smoke 2000)
   --rb-clients N     redis-benchmark parallel clients (default 50)
   --repeat N         run each configuration N times, report medians (default 1)
   --node-args "..."  extra node flags for each server, e.g. "--cpu-prof --cpu-prof-dir=prof"
@@ -132,7 +132,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   return {
     players,
     rooms,
-    durationS: num('duration', smoke ? 3 : 10),
+    durationS: num('duration', smoke ? 2 : 10),
     warmupS: num('warmup', smoke ? 1 : 3, true),
     instances: Math.floor(num('instances', 1)),
     configs,
@@ -141,7 +141,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     externalPrefix: flags.get('prefix') ?? null,
     targetScore,
     thinkMs: num('think-ms', 0, true),
-    redisBenchRequests: Math.floor(num('rb-requests', smoke ? 2000 : 30000)),
+    redisBenchRequests: Math.floor(num('rb-requests', smoke ? 2000 : 100000)),
     redisBenchClients: Math.floor(num('rb-clients', 50)),
     outDir: flags.get('out') ?? 'bench/results',
     nodeArgs: (flags.get('node-args') ?? '').split(' ').filter(Boolean),

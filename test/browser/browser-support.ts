@@ -70,6 +70,7 @@ export interface PageGlobals {
     getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
     querySelector(selector: string): unknown;
     querySelectorAll(selector: string): { length: number };
+    activeElement: { blur?: () => void } | null;
   };
   localStorage: { getItem(key: string): string | null };
 }
@@ -124,8 +125,31 @@ export async function waitForSelector(
   });
 }
 
+/** What the page shows, for a failure message: its state, status line and any toast. */
+export async function describePage(page: Page): Promise<string> {
+  const state = await pageState(page).catch(() => null);
+  const text = async (selector: string) =>
+    (await page
+      .locator(selector)
+      .first()
+      .textContent({ timeout: 1000 })
+      .catch(() => null)) ?? '';
+  return JSON.stringify({
+    ...state,
+    status: await text('.status'),
+    toast: await text('#toast'),
+    banner: await text('#banner'),
+  });
+}
+
 export async function waitForTurn(page: Page, timeout = 20_000): Promise<Turn> {
-  await waitForSelector(page, `${PLAYABLE}, ${HOKM}, ${OVER}, ${ABANDONED}`, timeout);
+  try {
+    await waitForSelector(page, `${PLAYABLE}, ${HOKM}, ${OVER}, ${ABANDONED}`, timeout);
+  } catch (error) {
+    throw new Error(`no turn for the page within ${timeout} ms: ${await describePage(page)}`, {
+      cause: error,
+    });
+  }
   if (await page.locator(OVER).count()) return 'game_over';
   if (await page.locator(ABANDONED).count()) return 'abandoned';
   if (await page.locator(HOKM).count()) return 'hokm';
@@ -148,13 +172,27 @@ export async function act(
     await target.focus();
     await page.keyboard.press('Enter');
   } else {
+    // A mouse player has no keyboard focus ring: a card lifted by the last keyboard play would
+    // cover its neighbour's visible strip.
+    await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).document.activeElement?.blur?.(),
+    );
     // Cards in a full hand overlap: click the visible left strip, as a person would.
-    await target.click(turn === 'card' ? { position: { x: 8, y: 30 } } : {});
+    await target.click({
+      timeout: 5000,
+      ...(turn === 'card' ? { position: { x: 8, y: 30 } } : {}),
+    });
   }
   const moved = (v: number | null) =>
     (globalThis as unknown as PageGlobals).document.getElementById('app')?.dataset.version !==
     String(v);
-  await page.waitForFunction(moved, before, { polling: 50, timeout: 20_000 });
+  try {
+    await page.waitForFunction(moved, before, { polling: 50, timeout: 20_000 });
+  } catch (error) {
+    throw new Error(`${turn} ${what} was not answered: ${await describePage(page)}`, {
+      cause: error,
+    });
+  }
   return what;
 }
 

@@ -216,7 +216,10 @@ export class GameClient {
     );
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
-      socket.once('connect_error', (error) => reject(error));
+      socket.once('connect_error', (error) => {
+        socket.close();
+        reject(error);
+      });
       socket.connect();
     });
     return client;

@@ -676,6 +676,17 @@ describe('disconnect and reconnect', () => {
     expectRefused(roomWith(4), { type: 'disconnect', playerId: 'ghost' }, 'NOT_IN_ROOM');
     expectRefused(roomWith(4), { type: 'reconnect', playerId: 'ghost' }, 'NOT_IN_ROOM');
   });
+
+  it('refuses a reconnect with WRONG_PHASE once the match is over or abandoned', () => {
+    const { state, moves } = lastTrickTable(0, { tricks: [6, 3], hakemSeat: 0, target: 1 });
+    const over = act(playAll(state, moves).state, { type: 'disconnect', playerId: 'p1' }).state;
+    const abandoned = act(roomWith(4), { type: 'leave', playerId: 'p3' }).state;
+
+    expect(over.phase).toBe('game_over');
+    expectRefused(over, { type: 'reconnect', playerId: 'p1' }, 'WRONG_PHASE');
+    expectRefused(abandoned, { type: 'reconnect', playerId: 'p3' }, 'WRONG_PHASE');
+    expectRefused(abandoned, { type: 'reconnect', playerId: 'p0' }, 'WRONG_PHASE');
+  });
 });
 
 describe('grace_expired', () => {
