@@ -15,7 +15,8 @@ module.exports = {
       testRegex: '.*\\.e2e-spec\\.ts$',
       // Builds dist/ once per run for the suites that spawn `node dist/main.js`.
       globalSetup: '<rootDir>/support/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
+  // A global option (ignored inside a project): end-to-end suites boot servers and play matches.
+  testTimeout: 60000,
 };

@@ -13,7 +13,12 @@ import { AppLifecycle } from '../common/app-lifecycle';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { GAME_NAMESPACE, type Ack } from '../protocol/hokm-protocol';
-import { ServiceUnavailableError, errorAck, RateLimitedError } from './gateway.errors';
+import {
+  errorAck,
+  InvalidPayloadError,
+  RateLimitedError,
+  ServiceUnavailableError,
+} from './gateway.errors';
 import { parsePayload, PAYLOADS, type RequestName } from './payloads';
 import { PlayService } from './play.service';
 import { TokenBucket } from './rate-limiter';
@@ -62,17 +67,15 @@ export class GameGateway
     this.metrics.socketConnected();
     // An event outside the protocol gets a clear error instead of a silent timeout.
     socket.onAny((event: string, ...args: unknown[]) => {
-      const ack = args[args.length - 1];
       // Own keys only: `in` would also find `toString`, `constructor`... on the prototype.
-      if (!Object.hasOwn(PAYLOADS, event) && typeof ack === 'function') {
-        (ack as (a: Ack<never>) => void)({
-          ok: false,
-          error: {
-            code: 'INVALID_PAYLOAD',
-            message: `unknown event ${JSON.stringify(event).slice(0, 40)}`,
-          },
-        });
-      }
+      if (Object.hasOwn(PAYLOADS, event)) return;
+      const ack = args[args.length - 1];
+      // Unknown events spend rate-limit tokens too, so they cannot be used to flood.
+      const error = this.sockets.get(socket)?.bucket.take()
+        ? new InvalidPayloadError(`unknown event ${JSON.stringify(event).slice(0, 40)}`)
+        : new RateLimitedError();
+      this.metrics.request('unknown', error.code, performance.now());
+      if (typeof ack === 'function') (ack as (a: Ack<never>) => void)(errorAck(error, event));
     });
   }
 

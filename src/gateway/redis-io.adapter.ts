@@ -28,6 +28,7 @@ export class RedisIoAdapter extends IoAdapter {
     }) as Server;
     const channel = `${this.config.redis.keyPrefix}socket.io`;
     const pub = this.newClient('pub', false);
+    this.catchPublishFailures(pub);
     const sub = this.newClient('sub', true);
     // On a cluster, sharded pub/sub keeps each channel on one shard instead of every node.
     server.adapter(
@@ -40,6 +41,30 @@ export class RedisIoAdapter extends IoAdapter {
 
   override async dispose(): Promise<void> {
     await Promise.all(this.clients.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  /**
+   * The adapter fires publishes without handling their promise; during a Redis outage each would
+   * be an unhandled rejection, which ends a Node process. They are logged (once per outage) here.
+   */
+  private catchPublishFailures(pub: Redis | Cluster): void {
+    let failing = false;
+    for (const method of ['publish', 'spublish'] as const) {
+      const original = pub[method].bind(pub) as (...args: unknown[]) => Promise<number>;
+      (pub as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        const pending = original(...args);
+        pending.then(
+          () => {
+            failing = false;
+          },
+          (error: unknown) => {
+            if (!failing) this.logger.error(`push to other instances failed: ${String(error)}`);
+            failing = true;
+          },
+        );
+        return pending;
+      };
+    }
   }
 
   private newClient(role: string, subscriber: boolean): Redis | Cluster {
