@@ -86,6 +86,7 @@ async function main(): Promise<void> {
         hand >= 2 &&
         onTable >= 2 &&
         lastTrick &&
+        inHand >= 7 &&
         inHand <= 10 &&
         shots === 0
       ) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { WEB_CLIENT_ROOT } from '../../src/web/web-client';
+import { waitFor } from '../support/wait';
 import {
   act,
   CHROMIUM_PATH,
@@ -19,9 +20,6 @@ import {
   waitForTurn,
   type WebApp,
 } from './browser-support';
-
-// testTimeout in a jest project entry is not applied, so the suite states its own.
-jest.setTimeout(60_000);
 
 describe('web client (headless chromium)', () => {
   let web: WebApp;
@@ -77,7 +75,10 @@ describe('web client (headless chromium)', () => {
       await page.getByRole('button', { name: 'Create table' }).click();
       const code = (await page.locator('.room-code').textContent())?.trim() ?? '';
       expect(code).toMatch(/^[A-Z2-9]{6}$/);
-      expect(new URL(page.url()).searchParams.get('room')).toBe(code);
+      // The address bar becomes the invitation link (once create_room is answered).
+      await waitFor('the URL to name the table', () =>
+        new URL(page.url()).searchParams.get('room') === code ? true : undefined,
+      );
 
       // The invitation link pre-fills the join form in another browser.
       const guest = await browser.newContext();
@@ -232,9 +233,15 @@ describe('web client (headless chromium)', () => {
       const before = await pageState(page);
 
       await own.restart();
-      // The page noticed (server_shutdown, then the socket closed) and came back by itself.
-      await waitForSelector(page, '.conn.online');
+      // The page noticed (server_shutdown, then the socket closed) and came back by itself:
+      // its seat went offline and back, so the room's version moved on.
+      await waitFor(
+        'the page to show the table after the restart',
+        async () => ((await pageState(page)).version ?? 0) > (before.version ?? 0) || undefined,
+        { timeoutMs: 20_000 },
+      );
       expect(await waitForTurn(page)).toBe('card');
+      await waitForSelector(page, '.conn.online');
       const after = await pageState(page);
       expect(after).toMatchObject({ seat: before.seat, handCount: before.handCount, myTurn: true });
       expect(after.version).toBeGreaterThan(before.version ?? 0);

@@ -195,7 +195,7 @@ socket.on('disconnect', (reason: string) => {
       500 + Math.random() * 1000,
     );
   }
-  renderChrome();
+  render(); // the hand is locked until the seat is back
 });
 
 socket.on('state', (view: GameView) => showView(view));
@@ -253,6 +253,7 @@ async function resume(): Promise<void> {
   if (ack.ok) {
     app.seated = true;
     setUrlRoom(ack.data.roomCode);
+    render();
     return;
   }
   if (ack.error.code === 'INVALID_SESSION' || ack.error.code === 'ROOM_NOT_FOUND') {
@@ -867,7 +868,9 @@ function tableCard(card: Card, classes: string): HTMLElement {
 function renderTable(view: GameView): void {
   const me = view.you;
   const myTurn = view.turn === me.playerId;
-  const playable = app.busy ? new Set<Card>() : playableCards(view);
+  // Nothing is playable while a move is in flight or the seat is not (yet) this socket's.
+  const online = app.connected && app.seated;
+  const playable = app.busy || !online ? new Set<Card>() : playableCards(view);
   // Hokm is played counter-clockwise: the next seat sits to your right.
   const positions = ['bottom', 'right', 'top', 'left'] as const;
   const relOf = (p: PlayerView) => positions[(p.seat - me.seat + 4) % 4] ?? 'bottom';
@@ -1089,6 +1092,7 @@ function renderTable(view: GameView): void {
     status = 'The match was abandoned.';
   }
 
+  if (!online && !over) status = 'Reconnecting to your seat…';
   // Other players' turns come and go quickly; only what concerns you is read out.
   announce(myTurn || view.phase !== 'gameplay' ? status : '');
 
@@ -1173,7 +1177,7 @@ function hokmPicker(view: GameView): HTMLElement {
             'data-suit': suit,
             'data-focus': `suit:${suit}`,
             'aria-label': `${suitName(suit)} (${counts.get(suit) ?? 0} in your hand)`,
-            disabled: app.busy,
+            disabled: app.busy || !(app.connected && app.seated),
             onclick: () => selectHokm(suit),
           },
           h('span', { class: 'suit-sym', 'aria-hidden': 'true' }, SUIT_SYMBOL[suit]),
