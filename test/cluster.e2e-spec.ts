@@ -129,16 +129,23 @@ describe.each([
     const { roomCode } = await host.ok('create_room', { name: 'Host', targetScore: 1 });
     await guest.ok('join', { roomCode, name: 'Guest' });
     // The host adds bots once they see the guest at the table, as a person would.
-    await host.waitForState((v) => v.players.length === 2);
+    await host.waitForState((v) => v.players.length === 2, { what: 'the guest at the table' });
     expect(await host.ok('add_bots', { count: 2 })).toEqual({ added: 2 });
     await Promise.all(
-      [host, guest].map((c) => c.waitForState((v) => v.phase === 'hokm_selection')),
+      [host, guest].map((c) =>
+        // A bot hakem names the hokm at once: the match may be past hokm_selection already.
+        c.waitForState((v) => v.phase !== 'waiting_for_players', { what: 'the match to start' }),
+      ),
     );
 
     const final = await playUntil([host, guest], (v) => v.phase === 'game_over', {
       timeoutMs: 15_000,
     });
-    await Promise.all([host, guest].map((c) => c.waitForState((v) => v.version >= final.version)));
+    await Promise.all(
+      [host, guest].map((c) =>
+        c.waitForState((v) => v.version >= final.version, { what: `the final v${final.version}` }),
+      ),
+    );
 
     for (const client of [host, guest]) {
       const view = client.state as GameView;
