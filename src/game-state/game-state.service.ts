@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { GAME_STORE } from '../redis/redis.constants';
-import type { GameStore, RoomChange, RoomSnapshot } from '../redis/store.port';
+import { StoreUnavailableError } from '../redis/store.errors';
+import type {
+  CommitOptions,
+  CommitResult,
+  GameStore,
+  RoomChange,
+  RoomSnapshot,
+} from '../redis/store.port';
 import { applyAction, newRoom } from './domain/rules';
 import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer } from './domain/types';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
@@ -16,6 +23,9 @@ export interface AppliedChange {
 }
 
 export const GAME_RNG = Symbol('GAME_RNG');
+
+/** How many times a commit whose answer was lost is replayed (same commit id) before failing. */
+export const COMMIT_REPLAYS = 3;
 
 /** How many rooms an instance remembers between actions (least recently written go first). */
 export const ROOM_MEMORY_LIMIT = 10_000;
@@ -176,7 +186,7 @@ export class GameStateService {
         return { state: current, events: [] };
       }
       const change = diffRoom(current, result.state, room.matchJson);
-      const commit = await this.store.commitRoom(roomCode, current.version, change, commitId, {
+      const commit = await this.commitSurely(roomCode, current.version, change, commitId, {
         expectedEpoch: room.epoch,
         returnCurrent: true,
       });
@@ -206,17 +216,40 @@ export class GameStateService {
   }
 
   /**
-   * The room's incarnation if this instance knows the room at `version` (for the broadcast, so
-   * other instances can remember the state too); null otherwise.
+   * The room incarnation of a state this instance handed out (an AppliedChange's state, or a
+   * load), for the broadcast. Null when `state` is not the one it remembers (another change came
+   * in since); receivers then simply do not remember it.
    */
-  epochOf(roomCode: string, version: number): string | null {
-    const room = this.known.get(roomCode);
-    return room && room.state.version === version ? room.epoch : null;
+  knownAs(state: RoomState): { epoch: string } | null {
+    const room = this.known.get(state.roomCode);
+    return room && room.state === state ? { epoch: room.epoch } : null;
   }
 
   /** A change another instance committed (its broadcast): remembered if it is news here. */
   observe(state: RoomState, epoch: string): void {
     this.remember({ state, epoch });
+  }
+
+  /**
+   * A write whose answer was lost (a timeout, a dropped connection) may still have landed. The
+   * same commit id is replayed, which Redis never applies twice, so that an action is reported
+   * as failed only when it did not happen (or Redis stayed out of reach for every replay).
+   */
+  private async commitSurely(
+    roomCode: string,
+    expectedVersion: number,
+    change: RoomChange,
+    commitId: string,
+    options: CommitOptions,
+  ): Promise<CommitResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.commitRoom(roomCode, expectedVersion, change, commitId, options);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || attempt >= COMMIT_REPLAYS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 
   /** Reads the room from Redis and remembers it. */

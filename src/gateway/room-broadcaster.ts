@@ -40,7 +40,7 @@ export class RoomBroadcaster {
   /** Called by the gateway once its namespace exists. */
   attach(namespace: Namespace): void {
     this.namespace = namespace;
-    namespace.on(ROOM_UPDATE, (message: RoomUpdate | string) => this.receive(message));
+    namespace.on(ROOM_UPDATE, (message: unknown) => this.receive(message));
     // A later room may reuse a code, its versions starting again at 1: a table's order is
     // forgotten once no socket here sits at it.
     namespace.adapter.on('delete-room', (room: string) => this.delivered.delete(room));
@@ -54,13 +54,10 @@ export class RoomBroadcaster {
     if (!this.namespace) return false;
     const update: RoomUpdate = { state, events };
     const delivered = this.deliverLocally(update);
-    // Sent as one JSON string: the adapter's msgpack then copies a string instead of walking the
-    // whole state, and every instance (the sender too) decodes it cheaply.
-    const epoch = this.game.epochOf(state.roomCode, state.version);
-    this.namespace.serverSideEmit(
-      ROOM_UPDATE,
-      JSON.stringify(epoch === null ? update : { ...update, epoch }),
-    );
+    // The adapter sends it as JSON; the epoch lets receivers remember the state for their next
+    // action on the room (see GameStateService), so they need not read it from Redis.
+    const known = this.game.knownAs(state);
+    this.namespace.serverSideEmit(ROOM_UPDATE, known ? { ...update, epoch: known.epoch } : update);
     // Only the instance that made the change drives the bots, so each move is scheduled once.
     this.bots.afterChange(state);
     return delivered;
@@ -68,16 +65,20 @@ export class RoomBroadcaster {
 
   /** Sends the receiver's own view to one player's sockets on this instance. */
   sendState(state: RoomState, playerId: string): void {
-    this.namespace?.local.to(playerRoom(playerId)).emit('state', viewFor(state, playerId));
+    const ns = this.namespace;
+    const sockets = ns?.adapter.rooms.get(playerRoom(playerId));
+    if (!ns || !sockets?.size) return;
+    // Straight to the socket(s): a broadcast would also pre-build a shared WebSocket frame, which
+    // pays off only for several receivers of the same bytes (the table's events), not a view.
+    const view = viewFor(state, playerId);
+    for (const id of sockets) ns.sockets.get(id)?.emit('state', view);
   }
 
   /** Another instance's change: remembered for the next action here, delivered to sockets here. */
-  private receive(message: RoomUpdate | string): void {
-    let update: RoomUpdate;
-    try {
-      update = typeof message === 'string' ? (JSON.parse(message) as RoomUpdate) : message;
-    } catch (error) {
-      this.logger.error(`unreadable room update: ${String(error)}`);
+  private receive(message: unknown): void {
+    const update = message as RoomUpdate | null;
+    if (typeof update?.state?.roomCode !== 'string' || !Array.isArray(update.events)) {
+      this.logger.error('unreadable room update from another instance');
       return;
     }
     if (update.epoch !== undefined) this.game.observe(update.state, update.epoch);
