@@ -220,7 +220,11 @@ class Table {
     }
     this.lastProgress = performance.now();
     // The state push with the new room may have raced the seat grant: make sure.
-    await Promise.all(this.players.map((p) => (p.view?.roomCode === this.roomCode ? null : p.resync())));
+    await Promise.all(
+      this.players.map((p) =>
+        p.view?.roomCode === this.roomCode ? Promise.resolve() : p.resync(),
+      ),
+    );
   }
 
   private async restart(): Promise<void> {

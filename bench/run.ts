@@ -8,7 +8,12 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { FromLoad, LoadStats, ToLoad } from './lib/messages';
-import { parseOptions, SERVER_CONFIGS, type BenchOptions, type ServerConfigName } from './lib/options';
+import {
+  parseOptions,
+  SERVER_CONFIGS,
+  type BenchOptions,
+  type ServerConfigName,
+} from './lib/options';
 import { runRedisBenchmark, type RedisBenchResult } from './lib/redis-benchmark';
 import {
   bytesUnder,
@@ -34,7 +39,9 @@ import {
   REPO_ROOT,
   rssBytes,
   scrape,
+  atInterrupt,
   startServer,
+  track,
   type ServerHandle,
 } from './lib/servers';
 
@@ -55,6 +62,7 @@ class LoadGenerator {
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    track(this.child);
     this.child.on('message', (m: FromLoad) => {
       if (m.type === 'progress') this.onProgress(m);
       if (m.type === 'connected') this.onConnected(m);
@@ -157,6 +165,10 @@ async function runConfig(
   const prefix = `bench:${runId}:${name}:`;
   const servers: ServerHandle[] = [];
   let load: LoadGenerator | null = null;
+  const forget = atInterrupt(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (!options.urls) await deleteUnder(redis, prefix);
+  });
   try {
     if (options.urls) {
       servers.push(...options.urls.map(externalServer));
@@ -173,7 +185,9 @@ async function runConfig(
       log(`${tag} starting ${options.instances} server(s) ...`);
       servers.push(
         ...(await Promise.all(
-          Array.from({ length: options.instances }, () => startServer(env, options.nodeArgs, options.mainJs ?? undefined)),
+          Array.from({ length: options.instances }, () =>
+            startServer(env, options.nodeArgs, options.mainJs ?? undefined),
+          ),
         )),
       );
     }
@@ -201,6 +215,8 @@ async function runConfig(
       'ready',
       120_000,
     );
+    // Connections and seats, before play has grown the heap: what a player costs to hold.
+    const rssConnected = await serverRss(servers);
     log(`${tag} ${ready.tables} tables playing; warming up ${options.warmupS} s`);
     let phase = 'warmup';
     let elapsed = 0;
@@ -237,6 +253,15 @@ async function runConfig(
       redis: await snapshotRedis(redis),
     };
     phase = 'done';
+    if (options.nodeArgs.some((a) => a.startsWith('--cpu-prof'))) {
+      for (const s of servers) {
+        log(
+          `${tag} profile of pid ${s.pid}: window ${((start.at - s.startedAt) / 1000).toFixed(1)}` +
+            `–${((end.at - s.startedAt) / 1000).toFixed(1)} s after spawn, ${stats.moves} moves ` +
+            `(bench/tools/cpuprofile-top.ts FILE --from .. --to .. --moves ..)`,
+        );
+      }
+    }
     const scrapes = await Promise.all(servers.map((s) => scrape(s.url)));
     const rssLoaded = await serverRss(servers);
     const keyBytes = options.urls
@@ -246,11 +271,13 @@ async function runConfig(
       : await bytesUnder(redis, prefix);
     return summarise(name, options, stats, start, end, scrapes, {
       rssIdle,
+      rssConnected,
       rssLoaded,
       memIdle,
       keyBytes,
     });
   } finally {
+    forget();
     await load?.stop();
     await Promise.all(servers.map((s) => s.stop()));
     if (!options.urls) await deleteUnder(redis, prefix).catch(() => undefined);
@@ -264,7 +291,13 @@ function summarise(
   start: Sample,
   end: Sample,
   scrapes: string[],
-  memory: { rssIdle: number; rssLoaded: number; memIdle: number; keyBytes: number },
+  memory: {
+    rssIdle: number;
+    rssConnected: number;
+    rssLoaded: number;
+    memIdle: number;
+    keyBytes: number;
+  },
 ): ConfigResult {
   const windowS = (end.at - start.at) / 1000;
   const moves = stats.moves;
@@ -276,7 +309,8 @@ function summarise(
   const eventLoop = Math.max(
     ...scrapes.map((t) => metricValue(t, 'nodejs_eventloop_lag_p99_seconds') ?? NaN),
   );
-  const label = name === 'external' ? 'external server' : SERVER_CONFIGS[name as ServerConfigName].label;
+  const label =
+    name === 'external' ? 'external server' : SERVER_CONFIGS[name as ServerConfigName].label;
   return {
     config: name,
     label,
@@ -301,7 +335,8 @@ function summarise(
     redisMemPerRoomKb: (end.redis.usedMemory - memory.memIdle) / rooms / 1024,
     redisKeyBytesPerRoomKb: memory.keyBytes / rooms / 1024,
     serverRssMb: memory.rssLoaded / 1024 / 1024,
-    serverRssPerPlayerKb: (memory.rssLoaded - memory.rssIdle) / Math.max(1, stats.connected) / 1024,
+    serverRssPerPlayerKb:
+      (memory.rssConnected - memory.rssIdle) / Math.max(1, stats.connected) / 1024,
     errors: Object.values(stats.errors).reduce((a, b) => a + b, 0),
     stalls: stats.stalls,
     matchesCompleted: stats.matchesCompleted,
@@ -380,7 +415,9 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, `${base}.json`), `${json}\n`);
     writeFileSync(join(dir, `${base}.md`), md);
   }
-  process.stdout.write(`\n${renderConsole(report)}\n\nreport: ${join(dir, `bench-${stamp}.json`)}\n`);
+  process.stdout.write(
+    `\n${renderConsole(report)}\n\nreport: ${join(dir, `bench-${stamp}.json`)}\n`,
+  );
 }
 
 main().then(

@@ -4,18 +4,20 @@
 export type ServerConfigName = 'async' | 'hybrid' | 'legacy';
 export type ConfigName = ServerConfigName | 'redis-benchmark';
 
-export const SERVER_CONFIGS: Record<ServerConfigName, { label: string; env: Record<string, string> }> =
-  {
-    async: { label: 'async', env: { REDIS_PROVIDER: 'async' } },
-    hybrid: {
-      label: 'hybrid (async path on)',
-      env: { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'true' },
-    },
-    legacy: {
-      label: 'hybrid, REDIS_HYBRID_ASYNC=false (legacy path)',
-      env: { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' },
-    },
-  };
+export const SERVER_CONFIGS: Record<
+  ServerConfigName,
+  { label: string; env: Record<string, string> }
+> = {
+  async: { label: 'async', env: { REDIS_PROVIDER: 'async' } },
+  hybrid: {
+    label: 'hybrid (async path on)',
+    env: { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'true' },
+  },
+  legacy: {
+    label: 'hybrid, REDIS_HYBRID_ASYNC=false (legacy path)',
+    env: { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' },
+  },
+};
 const ALL_CONFIGS: ConfigName[] = ['async', 'hybrid', 'legacy', 'redis-benchmark'];
 
 export interface BenchOptions {
@@ -96,8 +98,24 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     else flags.set(arg.slice(2), argv[++i] ?? '');
   }
   const known = new Set([
-    'players', 'rooms', 'duration', 'warmup', 'instances', 'config', 'url', 'redis', 'prefix',
-    'target-score', 'think-ms', 'rb-requests', 'rb-clients', 'repeat', 'node-args', 'out', 'smoke', 'main',
+    'players',
+    'rooms',
+    'duration',
+    'warmup',
+    'instances',
+    'config',
+    'url',
+    'redis',
+    'prefix',
+    'target-score',
+    'think-ms',
+    'rb-requests',
+    'rb-clients',
+    'repeat',
+    'node-args',
+    'out',
+    'smoke',
+    'main',
   ]);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new Error(`unknown flag --${name}\n${HELP}`);
@@ -114,7 +132,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   if (rooms < 1) throw new Error('at least one room (4 players) is needed');
   if (rooms * 4 > players) throw new Error(`--rooms ${rooms} needs at least ${rooms * 4} players`);
 
-  const urls = flags.get('url')?.split(',').map((u) => u.trim().replace(/\/$/, '')) ?? null;
+  const urls =
+    flags
+      .get('url')
+      ?.split(',')
+      .map((u) => u.trim().replace(/\/$/, '')) ?? null;
   let configs: ConfigName[] = ALL_CONFIGS;
   if (flags.has('config')) {
     configs = flags
@@ -124,7 +146,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       .filter(Boolean)
       .map((c) => (c === 'rb' ? 'redis-benchmark' : c) as ConfigName);
     for (const c of configs) {
-      if (!ALL_CONFIGS.includes(c)) throw new Error(`unknown config ${c}: use ${ALL_CONFIGS.join(',')}`);
+      if (!ALL_CONFIGS.includes(c))
+        throw new Error(`unknown config ${c}: use ${ALL_CONFIGS.join(',')}`);
     }
   }
   const targetScore = num('target-score', 7);

@@ -9,8 +9,7 @@ import type { RoomState } from '../../src/game-state/domain/types';
 import { diffRoom } from '../../src/game-state/game-state.service';
 import { KeySpace } from '../../src/redis/keys';
 import { COMMIT_ROOM } from '../../src/redis/lua-scripts';
-import { COMMIT_LOG_LENGTH } from '../../src/redis/redis.constants';
-import { encodeChange } from '../../src/redis/store-path';
+import { commitArguments } from '../../src/redis/store-path';
 import { deleteUnder } from './redis-stats';
 
 const REDIS_BENCHMARK = process.env.REDIS_BENCHMARK_BIN ?? '/usr/bin/redis-benchmark';
@@ -23,7 +22,7 @@ export interface RedisBenchResult {
   maxMs: number;
   requests: number;
   clients: number;
-  /** Bytes of the change argument (the move's encoded diff) sent with every EVALSHA. */
+  /** Bytes of the arguments (the move's diff, the match JSON, ...) sent with every EVALSHA. */
   changeBytes: number;
   /** redis-server CPU per EVALSHA, µs (INFO cpu delta ÷ requests). */
   redisCpuUsPerOp: number;
@@ -68,43 +67,55 @@ export async function runRedisBenchmark(
   const redis = new Redis(redisUrl);
   try {
     const sha = (await redis.script('LOAD', COMMIT_ROOM)) as string;
-    const keys = new KeySpace(prefix).room('RBENCH');
-    const roomKeys = [keys.room, keys.players, keys.match, keys.commits];
+    const keySpace = new KeySpace(prefix);
+    const keys = keySpace.room('RBENCH');
+    // The keys as the store passes them outside a Cluster: the room's four and the index.
+    const scriptKeys = [keys.room, keys.players, keys.match, keys.commits, keySpace.activeRooms];
     const { before, after } = representativeMove();
     // The room the commits land on, as the store creates it.
     await redis.evalsha(
       sha,
-      4,
-      ...roomKeys,
-      'create',
-      -1,
-      'rb-create',
-      3600,
-      Date.now(),
-      JSON.stringify(
-        encodeChange({
+      scriptKeys.length,
+      ...scriptKeys,
+      ...commitArguments(
+        'create',
+        'RBENCH',
+        -1,
+        {
           meta: { phase: before.phase, targetScore: before.targetScore, hostId: before.hostId },
           upsertPlayers: before.players,
           match: before.match,
-        }),
+        },
+        'rb-create',
+        3600,
       ),
-      COMMIT_LOG_LENGTH,
     );
-    const change = JSON.stringify(encodeChange(diffRoom(before, after)));
+    // One move's write, as GameStateService sends it: the diff, the match pre-encoded.
+    const change = diffRoom(before, after);
+    const argv = commitArguments('update', 'RBENCH', -1, change, 'rb-__rand_int__', 3600).map(
+      String,
+    );
     const cpuBefore = await redisCpu(redis);
     // Expected version -1 (any): every call commits, as a move that wins its compare-and-set.
     // A fresh random commit id each call, so the idempotency check never short-cuts.
     const args = [
-      '-h', url.hostname || '127.0.0.1',
-      '-p', url.port || '6379',
+      '-h',
+      url.hostname || '127.0.0.1',
+      '-p',
+      url.port || '6379',
       ...(url.password ? ['-a', decodeURIComponent(url.password)] : []),
-      '-c', String(clients),
-      '-n', String(requests),
-      '-r', '1000000000000',
+      '-c',
+      String(clients),
+      '-n',
+      String(requests),
+      '-r',
+      '1000000000000',
       '--csv',
-      'EVALSHA', sha, '4', ...roomKeys,
-      'update', '-1', 'rb-__rand_int__', '3600', String(Date.now()), change,
-      String(COMMIT_LOG_LENGTH),
+      'EVALSHA',
+      sha,
+      String(scriptKeys.length),
+      ...scriptKeys,
+      ...argv,
     ];
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(REDIS_BENCHMARK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -128,7 +139,7 @@ export async function runRedisBenchmark(
       maxMs: col('max_latency_ms'),
       requests,
       clients,
-      changeBytes: Buffer.byteLength(change),
+      changeBytes: argv.reduce((sum, a) => sum + Buffer.byteLength(a), 0),
       redisCpuUsPerOp: ((cpuAfter - cpuBefore) / requests) * 1e6,
     };
   } finally {

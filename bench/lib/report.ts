@@ -33,8 +33,9 @@ export interface ConfigResult {
   redisMemPerRoomKb: number;
   /** Σ MEMORY USAGE of the run's keys ÷ rooms created (immune to other Redis clients). */
   redisKeyBytesPerRoomKb: number;
+  /** At the end of the window, under load (heap grown by the play, not only connections). */
   serverRssMb: number;
-  /** (RSS with everyone connected − RSS idle) ÷ connected players, all instances. */
+  /** (RSS once everyone is connected and seated − RSS idle) ÷ players, all instances. */
   serverRssPerPlayerKb: number;
   errors: number;
   stalls: number;
@@ -103,7 +104,7 @@ const ROWS: Row[] = [
   ['Redis memory per room (KB, INFO)', (c) => c.redisMemPerRoomKb, 1],
   ['Redis key bytes per room (KB)', (c) => c.redisKeyBytesPerRoomKb, 1],
   ['server RSS per player (KB)', (c) => c.serverRssPerPlayerKb, 1],
-  ['server RSS (MB)', (c) => c.serverRssMb, 0],
+  ['server RSS under load (MB)', (c) => c.serverRssMb, 0],
   ['server CPU (cores)', (c) => c.serverCpuCores, 2],
   ['load generator CPU (cores)', (c) => c.loadgenCpuCores, 2],
   ['Redis CPU (cores)', (c) => c.redisCpuCores, 2],
@@ -113,7 +114,10 @@ const ROWS: Row[] = [
 
 function fmt(n: number | undefined, digits: number): string {
   if (n === undefined || !Number.isFinite(n)) return '–';
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return n.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 /** Rows of cells: the header, then one row per figure, then the ratios. */
@@ -126,7 +130,8 @@ function cells(report: BenchReport): { table: string[][]; notes: string[] } {
   for (const [name, get, digits] of ROWS) {
     const row = [name, ...configs.map((c) => fmt(get(c), digits))];
     if (name === 'errors / stalls') {
-      for (let i = 0; i < configs.length; i++) row[i + 1] = `${configs[i]!.errors} / ${configs[i]!.stalls}`;
+      for (let i = 0; i < configs.length; i++)
+        row[i + 1] = `${configs[i]!.errors} / ${configs[i]!.stalls}`;
     }
     if (rb) {
       const rbCell: Record<string, string> = {
@@ -144,7 +149,8 @@ function cells(report: BenchReport): { table: string[][]; notes: string[] } {
   }
   const r = report.ratios;
   const notes: string[] = [];
-  const x = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(2)}×`);
+  const x = (v: number | undefined) =>
+    v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(2)}×`;
   if (r.hybridVsAsyncCpuPerMove !== undefined) {
     notes.push(
       `hybrid / async: CPU per move ${x(r.hybridVsAsyncCpuPerMove)}, throughput ${x(r.hybridVsAsyncThroughput)}`,
@@ -165,7 +171,7 @@ function cells(report: BenchReport): { table: string[][]; notes: string[] } {
   }
   if (rb) {
     notes.push(
-      `redis-benchmark: ${rb.requests} EVALSHA of COMMIT_ROOM, ${rb.clients} clients, change argument ${rb.changeBytes} B`,
+      `redis-benchmark: ${rb.requests} EVALSHA of COMMIT_ROOM (one move's arguments, ${rb.changeBytes} B), ${rb.clients} clients`,
     );
   }
   return { table, notes };
@@ -175,7 +181,9 @@ export function renderConsole(report: BenchReport): string {
   const { table, notes } = cells(report);
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ');
   const out = [line(table[0]!), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const row of table.slice(1)) out.push(line(row));
   out.push('', ...notes);

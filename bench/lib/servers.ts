@@ -9,6 +9,31 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const MAIN_JS = join(REPO_ROOT, 'dist', 'main.js');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
+/** Every child process the benchmark started: none outlives it, even when it is interrupted. */
+const children = new Set<ChildProcess>();
+export function track(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+/** Work to do if the run is interrupted (stop children, delete the run's keys); at most 5 s. */
+const onInterrupt = new Set<() => Promise<unknown>>();
+export function atInterrupt(cleanup: () => Promise<unknown>): () => void {
+  onInterrupt.add(cleanup);
+  return () => onInterrupt.delete(cleanup);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping and cleaning up\n`);
+    const cleanups = [...onInterrupt].map((cleanup) => cleanup().catch(() => undefined));
+    void Promise.race([Promise.all(cleanups), new Promise((r) => setTimeout(r, 5000))]).then(() =>
+      process.exit(130),
+    );
+  });
+}
+
 /** A TCP port that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -89,13 +114,15 @@ export async function scrape(url: string): Promise<string> {
 export interface ServerHandle {
   url: string;
   pid: number | null;
+  /** performance.now() when it was spawned (a --cpu-prof profile starts about then). */
+  startedAt: number;
   stop(): Promise<void>;
   /** The last lines it printed, for a failure message. */
   tail(): string;
 }
 
 export function externalServer(url: string): ServerHandle {
-  return { url, pid: null, stop: async () => undefined, tail: () => '' };
+  return { url, pid: null, startedAt: 0, stop: () => Promise.resolve(), tail: () => '' };
 }
 
 /** Spawns one `node dist/main.js` with `env` and waits until /health answers 200. */
@@ -106,11 +133,19 @@ export async function startServer(
   readyTimeoutMs = 30_000,
 ): Promise<ServerHandle> {
   const port = await freePort();
+  const startedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, mainJs], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NO_COLOR: '1',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8');
@@ -124,6 +159,7 @@ export async function startServer(
   const handle: ServerHandle = {
     url,
     pid: child.pid ?? null,
+    startedAt,
     tail: () => lines.join('\n'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

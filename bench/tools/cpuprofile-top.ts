@@ -17,16 +17,34 @@ interface Profile {
   endTime: number;
 }
 
-const [file, topArg] = process.argv.slice(2);
+// Flags: --from S --to S keep only samples taken in that window (seconds after the profile
+// started: the benchmark prints its measured window); --moves N adds µs per move to each line.
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value === undefined ? undefined : Number(value);
+};
+const fromS = flag('from') ?? 0;
+const toS = flag('to') ?? Infinity;
+const moves = flag('moves');
+const [file, topArg] = args;
 if (!file) {
-  process.stderr.write('usage: cpuprofile-top.ts FILE.cpuprofile [topN]\n');
+  process.stderr.write(
+    'usage: cpuprofile-top.ts FILE.cpuprofile [topN] [--from S --to S] [--moves N]\n',
+  );
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const top = Number(topArg ?? 40);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();
+let clock = 0;
 for (let i = 0; i < profile.samples.length; i++) {
+  clock += profile.timeDeltas[i] ?? 0;
+  if (clock < fromS * 1e6 || clock > toS * 1e6) continue;
   const id = profile.samples[i]!;
   selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
@@ -41,7 +59,12 @@ function area(url: string): string {
   }
   if (url.startsWith('node:')) return url;
   const dist = url.indexOf('/dist/');
-  if (dist >= 0) return `app:${url.slice(dist + 6).split('/').slice(0, 2).join('/')}`;
+  if (dist >= 0)
+    return `app:${url
+      .slice(dist + 6)
+      .split('/')
+      .slice(0, 2)
+      .join('/')}`;
   return url;
 }
 
@@ -73,8 +96,17 @@ for (const [id, us] of selfUs) {
     inclusive.set(key, (inclusive.get(key) ?? 0) + us);
   }
 }
-const pct = (us: number) => `${((us / totalUs) * 100).toFixed(1).padStart(5)}%`;
-process.stdout.write(`total sampled ${(totalUs / 1e6).toFixed(2)} s\n\nself time by area\n`);
+const pct = (us: number) =>
+  `${((us / totalUs) * 100).toFixed(1).padStart(5)}%` +
+  (moves ? ` ${(us / moves).toFixed(1).padStart(6)} µs/move` : '');
+const idleUs = [...byFunction]
+  .filter(([k]) => k.startsWith('(idle)'))
+  .reduce((a, [, v]) => a + v, 0);
+process.stdout.write(
+  `total sampled ${(totalUs / 1e6).toFixed(2)} s, busy ${((totalUs - idleUs) / 1e6).toFixed(2)} s` +
+    (moves ? `, ${((totalUs - idleUs) / moves).toFixed(0)} µs busy per move` : '') +
+    '\n\nself time by area\n',
+);
 for (const [name, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
   process.stdout.write(`${pct(us)}  ${name}\n`);
 }
@@ -83,7 +115,9 @@ for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, to
   process.stdout.write(`${pct(us)}  ${name}\n`);
 }
 const pattern = process.env.INCLUSIVE ? new RegExp(process.env.INCLUSIVE) : null;
-process.stdout.write(`\ntop ${top} functions by inclusive time${pattern ? ` matching ${pattern}` : ''}\n`);
+process.stdout.write(
+  `\ntop ${top} functions by inclusive time${pattern ? ` matching ${pattern}` : ''}\n`,
+);
 for (const [name, us] of [...inclusive]
   .filter(([name]) => (pattern ? pattern.test(name) : !/^\((root|program|idle)\)/.test(name)))
   .sort((a, b) => b[1] - a[1])

@@ -161,7 +161,7 @@ export class GameStateService {
     const commitId = randomUUID();
     let room = this.known.get(roomCode);
     let fresh = false;
-    for (let conflicts = 0; ; ) {
+    for (let conflicts = 0; ;) {
       if (!room) {
         room = await this.read(roomCode);
         if (!room) throw new RoomNotFoundError(roomCode);
@@ -191,15 +191,18 @@ export class GameStateService {
         returnCurrent: true,
       });
       if (commit.status === 'committed') {
-        const state = { ...result.state, version: commit.version };
-        // A replayed commit answers the current version: remember the state only if it is ours.
         if (commit.version === current.version + 1) {
-          const matchJson = change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
+          const state = { ...result.state, version: commit.version };
+          const matchJson =
+            change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
           this.remember({ state, epoch: room.epoch, matchJson });
-        } else {
-          this.known.delete(roomCode);
+          return { state, events: result.events };
         }
-        return { state, events: result.events };
+        // A replayed commit answers the room's current version: others wrote after ours, so
+        // our state is not that version's. The room as it is now goes with what happened.
+        const now = await this.read(roomCode);
+        if (!now) throw new RoomNotFoundError(roomCode);
+        return { state: now.state, events: result.events };
       }
       if (commit.status === 'not_found') {
         this.known.delete(roomCode);

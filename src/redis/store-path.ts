@@ -144,6 +144,31 @@ export function matchArgument(change: RoomChange): string {
   return change.matchJson ?? JSON.stringify(change.match);
 }
 
+/** The commit script's ARGV (see COMMIT_ROOM), in order; the benchmark sends the same. */
+export function commitArguments(
+  mode: 'create' | 'update',
+  roomCode: string,
+  expectedVersion: number,
+  change: RoomChange & { clear?: boolean; requirePlayer?: string },
+  commitId: string,
+  ttlSeconds: number,
+  options: CommitOptions = {},
+): Array<string | number> {
+  return [
+    mode,
+    expectedVersion,
+    commitId,
+    ttlSeconds,
+    Date.now(),
+    JSON.stringify(encodeChange(change)),
+    COMMIT_LOG_LENGTH,
+    matchArgument(change),
+    options.expectedEpoch ?? '*',
+    options.returnCurrent ? '1' : '0',
+    roomCode,
+  ];
+}
+
 /**
  * Every store operation over one Redis connection. The async provider has one path; the hybrid
  * provider has an async path and a legacy path, the same code run under different options.
@@ -416,17 +441,15 @@ export class StorePath {
       : [5, k.room, k.players, k.match, k.commits, this.options.keys.activeRooms];
     return this.client.hokmCommitRoom(
       ...keys,
-      mode,
-      expectedVersion,
-      commitId,
-      this.options.roomTtlSeconds,
-      Date.now(),
-      JSON.stringify(encodeChange(change)),
-      COMMIT_LOG_LENGTH,
-      matchArgument(change),
-      options.expectedEpoch ?? '*',
-      options.returnCurrent ? '1' : '0',
-      roomCode,
+      ...commitArguments(
+        mode,
+        roomCode,
+        expectedVersion,
+        change,
+        commitId,
+        this.options.roomTtlSeconds,
+        options,
+      ),
     );
   }
 
