@@ -2,8 +2,8 @@
 // and memory from /proc, scrape their /metrics, stop them.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../test/support/ports';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const MAIN_JS = join(REPO_ROOT, 'dist', 'main.js');
@@ -31,20 +31,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void Promise.race([Promise.all(cleanups), new Promise((r) => setTimeout(r, 5000))]).then(() =>
       process.exit(130),
     );
-  });
-}
-
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolvePort(port) : reject(new Error('no port assigned'))));
-    });
   });
 }
 
