@@ -5,6 +5,9 @@ import { chooseBotAction } from '../game-state/domain/bot';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
 
+const MAX_BOT_RETRIES = 10;
+const BOT_RETRY_MS = 500;
+
 /**
  * Plays for server-side bots. The instance whose change made it a bot's turn schedules the move;
  * the move goes through the same atomic, versioned path as a player's, and is re-derived from
@@ -29,7 +32,7 @@ export class BotDriver implements BeforeApplicationShutdown {
   }
 
   /** Looks at a fresh state: if a bot is to act, schedules its move. */
-  afterChange(state: RoomState): void {
+  afterChange(state: RoomState, failures = 0): void {
     const turn = state.match?.turn;
     if (this.stopped || !turn) return;
     if (state.phase !== 'hokm_selection' && state.phase !== 'gameplay') return;
@@ -37,7 +40,7 @@ export class BotDriver implements BeforeApplicationShutdown {
     if (!bot) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const run = this.play(state.roomCode, bot.playerId, state.version);
+      const run = this.play(state.roomCode, bot.playerId, state.version, failures);
       this.inFlight.add(run);
       void run.finally(() => this.inFlight.delete(run));
     }, this.config.game.botDelayMs);
@@ -51,7 +54,12 @@ export class BotDriver implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async play(roomCode: string, botId: string, seenVersion: number): Promise<void> {
+  private async play(
+    roomCode: string,
+    botId: string,
+    seenVersion: number,
+    failures: number,
+  ): Promise<void> {
     try {
       const change = await this.game.apply(roomCode, (state) =>
         // Someone else moved the room on since this was scheduled: that change schedules anew.
@@ -60,6 +68,26 @@ export class BotDriver implements BeforeApplicationShutdown {
       if (change.events.length > 0) this.publish?.(change.state, change.events);
     } catch (error) {
       this.logger.warn(`roomCode=${roomCode} playerId=${botId} bot move failed: ${String(error)}`);
+      this.lookAgain(roomCode, seenVersion, failures + 1);
     }
+  }
+
+  // No other change will wake a table that waits on a bot whose move failed (Redis away, room
+  // busy): look at the room again a little later, a bounded number of times. A move whose answer
+  // was lost may have landed unannounced: the room as it is now is pushed to everyone then.
+  private lookAgain(roomCode: string, seenVersion: number, failures: number): void {
+    if (this.stopped || failures > MAX_BOT_RETRIES) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.game.load(roomCode).then(
+        (state) => {
+          if (!state) return;
+          if (state.version !== seenVersion) this.publish?.(state, []);
+          else this.afterChange(state, failures);
+        },
+        () => this.lookAgain(roomCode, seenVersion, failures + 1),
+      );
+    }, BOT_RETRY_MS * failures);
+    this.timers.add(timer);
   }
 }
