@@ -115,6 +115,7 @@ export class GameGateway
         type: 'select_hokm',
         playerId: this.play.seat(socket).playerId,
         suit: p.suit,
+        connectionId: socket.id,
       }),
     );
   }
@@ -126,6 +127,7 @@ export class GameGateway
         type: 'play_card',
         playerId: this.play.seat(socket).playerId,
         card: p.card,
+        connectionId: socket.id,
       }),
     );
   }

@@ -757,3 +757,27 @@ describe('randomness', () => {
     expect(FULL_DECK).toHaveLength(52);
   });
 });
+
+describe('a seat moved to another connection', () => {
+  it('refuses the replaced connection with NOT_IN_ROOM and lets the new one act', () => {
+    // Arrange: the hakem's seat moves from connection "old" to connection "new".
+    const started = roomWith(4);
+    const hakem = started.match!.turn!;
+    const onOld = act(started, { type: 'reconnect', playerId: hakem, connectionId: 'old' }).state;
+    const onNew = act(onOld, { type: 'reconnect', playerId: hakem, connectionId: 'new' }).state;
+
+    // Act + assert: the old connection changes nothing; the new one names the hokm.
+    expectRefused(
+      onNew,
+      { type: 'select_hokm', playerId: hakem, suit: 'spades', connectionId: 'old' },
+      'NOT_IN_ROOM',
+    );
+    const chosen = act(onNew, {
+      type: 'select_hokm',
+      playerId: hakem,
+      suit: 'spades',
+      connectionId: 'new',
+    });
+    expect(chosen.state.match!.hokm).toBe('spades');
+  });
+});

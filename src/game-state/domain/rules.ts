@@ -85,9 +85,9 @@ export function applyAction(state: RoomState, action: Action, rng: Rng): RuleRes
     case 'grace_expired':
       return graceExpired(state, action.playerId);
     case 'select_hokm':
-      return selectHokm(state, action.playerId, action.suit);
+      return seatRefusal(state, action) ?? selectHokm(state, action.playerId, action.suit);
     case 'play_card':
-      return playCard(state, action.playerId, action.card, rng);
+      return seatRefusal(state, action) ?? playCard(state, action.playerId, action.card, rng);
     default:
       return unknownAction(action);
   }
@@ -471,6 +471,19 @@ function phaseMessage(phase: Phase): string {
 
 function fail(code: RuleErrorCode, message: string): RuleError {
   return { ok: false, code, message };
+}
+
+// A seat never has two sockets: one that was replaced no longer speaks for it.
+function seatRefusal(
+  state: RoomState,
+  action: { playerId: string; connectionId?: string },
+): RuleError | null {
+  const player = findPlayer(state, action.playerId);
+  if (!player) return notInRoom();
+  if (action.connectionId !== undefined && player.connectionId !== action.connectionId) {
+    return fail('NOT_IN_ROOM', 'This seat is now held by another connection.');
+  }
+  return null;
 }
 
 function notInRoom(): RuleError {

@@ -95,8 +95,9 @@ export type Action =
   /** Also moves a connected seat to a new socket (a second tab, a phone that changed networks). */
   | { type: 'reconnect'; playerId: string; connectionId?: string }
   | { type: 'grace_expired'; playerId: string }
-  | { type: 'select_hokm'; playerId: string; suit: Suit }
-  | { type: 'play_card'; playerId: string; card: string };
+  /** `connectionId`, when given, must be the seat's current socket (a replaced one is refused). */
+  | { type: 'select_hokm'; playerId: string; suit: Suit; connectionId?: string }
+  | { type: 'play_card'; playerId: string; card: string; connectionId?: string };
 
 /** Error codes the rules can answer (a subset of the protocol's codes). */
 export type RuleErrorCode =
