@@ -58,7 +58,7 @@ class OperationTimeoutError extends Error {
 }
 
 /** A transport failure (worth a fallback), as opposed to a domain answer or a bad command. */
-export function isTransportError(error: unknown): boolean {
+function isTransportError(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
   if (error instanceof ReplyError) return TRANSIENT_REPLY.test((error as Error).message);
   // Timeouts, refused or closed connections; a programming error is not a transport fault.
@@ -202,14 +202,6 @@ export class StorePath {
     client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 2, lua: INSTANCE_HEARTBEAT });
     client.defineCommand('hokmForgetInstance', { numberOfKeys: 2, lua: FORGET_INSTANCE });
     this.client = client as ScriptClient;
-  }
-
-  get name(): PathName {
-    return this.options.name;
-  }
-
-  get redis(): RedisClient {
-    return this.client;
   }
 
   /** Connects, PINGs and loads the scripts on every master, all within `timeoutMs`. */
