@@ -10,7 +10,7 @@ import { spawnMain } from './support/main-process';
 import { freePort } from './support/ports';
 import { cleanupPrefix } from './support/redis-keys';
 import { GAME_STORE } from '../src/redis/redis.constants';
-import type { GameStore } from '../src/redis/store.port';
+import type { GameStore } from '../src/redis/game-store';
 import { waitFor } from './support/wait';
 
 /** Active handles and requests by type, e.g. { TCPSocketWrap: 2, Timeout: 1 }. */

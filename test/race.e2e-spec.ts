@@ -8,7 +8,7 @@ import { legalCards } from '../src/game-state/domain/rules';
 import { RoomBusyError, RuleViolationError } from '../src/game-state/game-state.errors';
 import { GameStateService } from '../src/game-state/game-state.service';
 import { GAME_STORE } from '../src/redis/redis.constants';
-import type { GameStore } from '../src/redis/store.port';
+import type { GameStore } from '../src/redis/game-store';
 import type { INestApplication } from '@nestjs/common';
 import { randomRoomCode, testConfig, uniquePrefix, SHARED_REDIS_URL } from './support/config';
 import { createStoreContext } from './support/nest';

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { StoreUnavailableError } from '../src/redis/store.errors';
-import type { PerformanceMetrics } from '../src/redis/store.port';
+import { StoreUnavailableError } from '../src/game-state/store-unavailable.error';
+import type { PerformanceMetrics } from '../src/redis/game-store';
 import { randomRoomCode, testConfig } from './support/config';
 import { player, waitingRoom } from './support/fixtures';
 import { AppContext, createAppContext, createStoreContext, StoreContext } from './support/nest';

@@ -2,7 +2,7 @@
 // provider with its async path switched off (the rollback switch) must answer alike on a real Redis.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { GameStore, OperationMetrics, PerformanceMetrics } from '../src/redis/store.port';
+import type { GameStore, OperationMetrics, PerformanceMetrics } from '../src/redis/game-store';
 import { randomRoomCode, testConfig } from './support/config';
 import { fullTable, player, sampleMatch, waitingRoom } from './support/fixtures';
 import { createStoreContext, StoreContext } from './support/nest';

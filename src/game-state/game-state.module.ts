@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { cryptoRng } from './domain/rng';
 import { GAME_RNG, GameStateService } from './game-state.service';
 
-/** Hokm rules applied atomically to rooms in Redis (through the GAME_STORE port). */
+/** Hokm rules applied atomically to rooms in Redis (through the ROOM_STORE port). */
 @Module({
   providers: [GameStateService, { provide: GAME_RNG, useValue: cryptoRng }],
   exports: [GameStateService],

@@ -5,14 +5,14 @@ import { randomUUID } from 'node:crypto';
 import type {
   CommitOptions,
   CommitResult,
-  GameStore,
   RoomChange,
   RoomSnapshot,
-} from '../redis/store.port';
+  RoomStore,
+} from './room-store.port';
 import { seededRng } from './domain/rng';
 import { newRoom } from './domain/rules';
 import type { RoomState } from './domain/types';
-import { StoreUnavailableError } from '../redis/store.errors';
+import { StoreUnavailableError } from './store-unavailable.error';
 import { RoomNotFoundError, RuleViolationError } from './game-state.errors';
 import { GameStateService } from './game-state.service';
 
@@ -121,7 +121,7 @@ class ModelStore {
 
 function setup() {
   const store = new ModelStore();
-  const service = new GameStateService(store as unknown as GameStore, seededRng(5));
+  const service = new GameStateService(store as unknown as RoomStore, seededRng(5));
   return { store, service };
 }
 
@@ -237,7 +237,7 @@ describe('GameStateService over a remembered room', () => {
     const first = await service.apply(code, { type: 'join', playerId: 'p1', name: 'P1' });
     const epoch = service.knownAs(first.state)!.epoch;
     // Another instance applies p2's join and broadcasts the result with the room's epoch.
-    const other = new GameStateService(store as unknown as GameStore, seededRng(9));
+    const other = new GameStateService(store as unknown as RoomStore, seededRng(9));
     const theirs = await other.apply(code, { type: 'join', playerId: 'p2', name: 'P2' });
     service.observe(theirs.state, epoch);
     const { loads, commits } = store;

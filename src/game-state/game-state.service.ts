@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { GAME_STORE } from '../redis/redis.constants';
-import { StoreUnavailableError } from '../redis/store.errors';
+import { applyAction, newRoom } from './domain/rules';
+import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer } from './domain/types';
+import { ROOM_STORE } from './game-state.constants';
+import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
 import type {
   CommitOptions,
   CommitResult,
-  GameStore,
   RoomChange,
   RoomSnapshot,
-} from '../redis/store.port';
-import { applyAction, newRoom } from './domain/rules';
-import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer } from './domain/types';
-import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
+  RoomStore,
+} from './room-store.port';
+import { StoreUnavailableError } from './store-unavailable.error';
 
 /** How many times a version conflict is re-read and re-applied before giving up. */
 export const MAX_APPLY_ATTEMPTS = 8;
@@ -119,7 +119,7 @@ export class GameStateService {
   private readonly known = new Map<string, KnownRoom>();
 
   constructor(
-    @Inject(GAME_STORE) private readonly store: GameStore,
+    @Inject(ROOM_STORE) private readonly store: RoomStore,
     @Inject(GAME_RNG) private readonly rng: Rng,
   ) {}
 

@@ -8,7 +8,7 @@ import { RoomNotFoundError, RuleViolationError } from '../game-state/game-state.
 import { AppliedChange, GameStateService } from '../game-state/game-state.service';
 import { AlreadyInRoomError, InvalidSessionError, NotInRoomError } from '../rooms/rooms.errors';
 import { RoomsService } from '../rooms/rooms.service';
-import type { RegisteredConnection } from '../redis/store.port';
+import type { RegisteredConnection } from '../rooms/seat-registry.port';
 import type { GameView, SeatGrant } from '../protocol/hokm-protocol';
 import { NotHostError } from './gateway.errors';
 import type { Payload } from './payloads';

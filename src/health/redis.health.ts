@@ -3,7 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { GAME_STORE } from '../redis/redis.constants';
-import type { GameStore } from '../redis/store.port';
+import type { GameStore } from '../redis/game-store';
 
 /** Redis readiness: a PING with its own short deadline, naming the provider and path. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Logger } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsRegistry } from '../common/metrics-registry';
 import { GAME_STORE } from '../redis/redis.constants';
-import type { GameStore, PerformanceMetrics } from '../redis/store.port';
+import type { GameStore, PerformanceMetrics } from '../redis/game-store';
 
 @Controller()
 export class MetricsController {

@@ -8,7 +8,7 @@ import { KeySpace } from './keys';
 import { ASYNC_CLIENT, GAME_STORE, LEGACY_CLIENT } from './redis.constants';
 import { PathName, RedisClient, StorePath } from './store-path';
 import { StoreMetrics } from './store-metrics';
-import type { GameStore } from './store.port';
+import type { GameStore } from './game-store';
 
 /** The paths a configuration connects: the rollback switch leaves the async path unconnected. */
 export function pathsFor(config: AppConfig): PathName[] {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { StoreConnectOptions } from './async-store.provider';
 import { describeRedis, PathStore } from './path-store';
 import type { StorePath } from './store-path';
-import { StoreUnavailableError } from './store.errors';
+import { StoreUnavailableError } from '../game-state/store-unavailable.error';
 import { StoreMetrics } from './store-metrics';
 
 /**

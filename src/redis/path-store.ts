@@ -5,16 +5,17 @@ import { StoreMetrics } from './store-metrics';
 import type {
   CommitOptions,
   CommitResult,
-  DueTimer,
-  GameStore,
-  HeartbeatResult,
-  PerformanceMetrics,
-  PlayerSession,
-  RegisteredConnection,
   RoomChange,
   RoomMeta,
   RoomSnapshot,
-} from './store.port';
+} from '../game-state/room-store.port';
+import type {
+  DueTimer,
+  HeartbeatResult,
+  PlayerSession,
+  RegisteredConnection,
+} from '../rooms/seat-registry.port';
+import type { GameStore, PerformanceMetrics } from './game-store';
 
 /** Redacts a password from a Redis URL before it is printed. */
 export function describeRedis(url: string): string {

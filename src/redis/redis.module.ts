@@ -9,11 +9,13 @@ import {
 } from '@nestjs/common';
 import { ClusterModule, RedisModule } from '@liaoliaots/nestjs-redis';
 import type { AppConfig } from '../config/app-config';
+import { ROOM_STORE } from '../game-state/game-state.constants';
+import { SEAT_REGISTRY } from '../rooms/rooms.constants';
 import { gameStoreProvider, pathsFor, watchConnection } from './game-store.factory';
 import { ASYNC_CLIENT, GAME_STORE, LEGACY_CLIENT } from './redis.constants';
 import { clusterOptionsFor, redisOptionsFor } from './redis-clients';
 import { StoreMetrics } from './store-metrics';
-import type { GameStore } from './store.port';
+import type { GameStore } from './game-store';
 
 /** Owns the store's lifecycle: connect (fail fast) at init, drain and QUIT at shutdown. */
 @Injectable()
@@ -64,8 +66,15 @@ export class RedisStoreModule {
     return {
       module: RedisStoreModule,
       imports: [clients],
-      providers: [StoreMetrics, gameStoreProvider(nodes !== null), StoreLifecycle],
-      exports: [GAME_STORE, StoreMetrics],
+      providers: [
+        StoreMetrics,
+        gameStoreProvider(nodes !== null),
+        // The ports the features consume are views of the one bound store.
+        { provide: ROOM_STORE, useExisting: GAME_STORE },
+        { provide: SEAT_REGISTRY, useExisting: GAME_STORE },
+        StoreLifecycle,
+      ],
+      exports: [GAME_STORE, ROOM_STORE, SEAT_REGISTRY, StoreMetrics],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '../common/metrics-registry';
-import type { OperationMetrics, PerformanceMetrics } from './store.port';
+import type { OperationMetrics, PerformanceMetrics } from './game-store';
 
 const RESERVOIR = 2048;
 

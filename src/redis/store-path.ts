@@ -10,19 +10,22 @@ import {
   LOAD_ROOM,
 } from './lua-scripts';
 import { COMMIT_LOG_LENGTH } from './redis.constants';
-import { StoreCommandError, StoreUnavailableError } from './store.errors';
+import { StoreCommandError } from './store.errors';
+import { StoreUnavailableError } from '../game-state/store-unavailable.error';
 import { StoreMetrics } from './store-metrics';
 import type {
   CommitOptions,
   CommitResult,
+  RoomChange,
+  RoomMeta,
+  RoomSnapshot,
+} from '../game-state/room-store.port';
+import type {
   DueTimer,
   HeartbeatResult,
   PlayerSession,
   RegisteredConnection,
-  RoomChange,
-  RoomMeta,
-  RoomSnapshot,
-} from './store.port';
+} from '../rooms/seat-registry.port';
 
 export type RedisClient = Redis | Cluster;
 export type PathName = 'async' | 'legacy';

@@ -2,16 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
-import { GAME_STORE } from '../redis/redis.constants';
+import { newPlayerId, newRoomCode, newSessionToken } from './room-codes';
+import { SEAT_REGISTRY } from './rooms.constants';
+import { InvalidSessionError } from './rooms.errors';
 import type {
   DueTimer,
-  GameStore,
   HeartbeatResult,
   PlayerSession,
   RegisteredConnection,
-} from '../redis/store.port';
-import { newPlayerId, newRoomCode, newSessionToken } from './room-codes';
-import { InvalidSessionError } from './rooms.errors';
+  SeatRegistry,
+} from './seat-registry.port';
 
 /** A seat being handed out: the public id and the secret that proves it. */
 export interface SeatCredentials {
@@ -29,7 +29,7 @@ export class RoomsService {
   readonly instanceId = randomUUID();
 
   constructor(
-    @Inject(GAME_STORE) private readonly store: GameStore,
+    @Inject(SEAT_REGISTRY) private readonly store: SeatRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -1,5 +1,5 @@
 import type { MatchState, SeatedPlayer } from '../../src/game-state/domain/types';
-import type { RoomMeta } from '../../src/redis/store.port';
+import type { RoomMeta } from '../../src/game-state/room-store.port';
 
 /** A seated player; `seat` also picks a default id and name. */
 export function player(seat: number, overrides: Partial<SeatedPlayer> = {}): SeatedPlayer {

@@ -9,7 +9,7 @@ import type { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { GAME_STORE } from '../../src/redis/redis.constants';
 import { RedisStoreModule } from '../../src/redis/redis.module';
-import type { GameStore } from '../../src/redis/store.port';
+import type { GameStore } from '../../src/redis/game-store';
 import { cleanupPrefix } from './redis-keys';
 
 /** The store as the app builds it: real modules, real lifecycle hooks, real connections. */

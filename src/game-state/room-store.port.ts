@@ -1,0 +1,84 @@
+import type { MatchState, Phase, SeatedPlayer } from './domain/types';
+
+/** The room fields kept beside players and match state. */
+export interface RoomMeta {
+  phase: Phase;
+  targetScore: number;
+  hostId: string | null;
+}
+
+/** A room as read in one atomic snapshot. */
+export interface RoomSnapshot extends RoomMeta {
+  roomCode: string;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Ordered by seat. */
+  players: SeatedPlayer[];
+  match: MatchState | null;
+  /**
+   * This incarnation of the room code (set at create; '' for rooms written before epochs): a
+   * room deleted and created again under the same code has another epoch.
+   */
+  epoch: string;
+  /** `match` as stored (JSON), when the reader had it: spares a caller re-encoding it to compare. */
+  matchJson?: string | null;
+}
+
+/** One atomic change to a room. Absent fields stay as they are. */
+export interface RoomChange {
+  meta?: Partial<RoomMeta>;
+  /** Players to add or replace, by playerId. */
+  upsertPlayers?: SeatedPlayer[];
+  removePlayers?: string[];
+  /** A match state to store, or null to delete it. */
+  match?: MatchState | null;
+  /** `JSON.stringify(match)`, when the caller already has it (it is then stored as given). */
+  matchJson?: string;
+}
+
+/** Conditions and answers of a versioned write beyond the version itself. */
+export interface CommitOptions {
+  /**
+   * Commit only to this incarnation of the room (RoomSnapshot.epoch); another one is a conflict.
+   * A caller that keeps a room between calls needs it: versions restart when a code is reused.
+   */
+  expectedEpoch?: string;
+  /** On a conflict, answer the room as it is now (`current`), so a retry needs no loadRoom. */
+  returnCurrent?: boolean;
+}
+
+/** The answer of a versioned write. */
+export type CommitResult =
+  | { status: 'committed'; version: number }
+  /**
+   * The room moved on: `version` is the current one; re-read and retry (`current` is the room
+   * as it is now, when CommitOptions.returnCurrent asked for it).
+   */
+  | { status: 'conflict'; version: number; current?: RoomSnapshot }
+  | { status: 'not_found' };
+
+/**
+ * Where rooms live (token ROOM_STORE): atomic reads and versioned writes of a whole room.
+ * A transport failure rejects with StoreUnavailableError; the write may or may not have landed.
+ */
+export interface RoomStore {
+  /** Creates a room (version 1) with its first players, if any; false if the code is taken. */
+  createRoom(roomCode: string, meta: RoomMeta, players?: SeatedPlayer[]): Promise<boolean>;
+  /** Removes every key of a room and its index entry; false if there was nothing to remove. */
+  deleteRoom(roomCode: string): Promise<boolean>;
+  /** One atomic read of a whole room; null if it does not exist. */
+  loadRoom(roomCode: string): Promise<RoomSnapshot | null>;
+  /**
+   * Applies `change` atomically if the room is still at `expectedVersion`, bumping the version.
+   * `commitId` makes the write idempotent: a replay of a landed write answers `committed`.
+   * One round trip: the change, the TTL refresh and the activity index in one script.
+   */
+  commitRoom(
+    roomCode: string,
+    expectedVersion: number,
+    change: RoomChange,
+    commitId: string,
+    options?: CommitOptions,
+  ): Promise<CommitResult>;
+}
