@@ -6,13 +6,11 @@ import { ConfigModule } from './config/config.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { RedisStoreModule } from './redis/redis.module';
 
 /** The whole service, built from one validated configuration. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const store = RedisStoreModule.forRoot(config);
     return {
       module: AppModule,
       global: false,
@@ -20,7 +18,6 @@ export class AppModule {
         ConfigModule.forRoot(config),
         AppLifecycleModule,
         MetricsRegistryModule,
-        { ...store, global: true },
         HealthModule,
         MetricsModule,
         GatewayModule,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RedisStoreModule } from '../redis/redis.module';
 import { MetricsController } from './metrics.controller';
 
-@Module({ controllers: [MetricsController] })
+@Module({ imports: [RedisStoreModule], controllers: [MetricsController] })
 export class MetricsModule {}

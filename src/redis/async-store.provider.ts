@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { describeRedis, PathStore } from './path-store';
+import { PathStore } from './path-store';
+import { describeRedis } from './redis-clients';
 import type { StorePath } from './store-path';
 import { StoreMetrics } from './store-metrics';
 

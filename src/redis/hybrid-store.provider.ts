@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { StoreConnectOptions } from './async-store.provider';
-import { describeRedis, PathStore } from './path-store';
+import { PathStore } from './path-store';
+import { describeRedis } from './redis-clients';
 import type { StorePath } from './store-path';
 import { StoreUnavailableError } from '../game-state/store-unavailable.error';
 import { StoreMetrics } from './store-metrics';

@@ -17,11 +17,6 @@ import type {
 } from '../rooms/seat-registry.port';
 import type { GameStore, PerformanceMetrics } from './game-store';
 
-/** Redacts a password from a Redis URL before it is printed. */
-export function describeRedis(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
-}
-
 /**
  * The store port implemented over StorePaths; a provider only decides which path serves a call.
  * Each write gets its commit id before `call`, so a retry on another path carries the same id.

@@ -1,9 +1,29 @@
-import type { ClusterOptions, RedisOptions } from 'ioredis';
+import { Logger, Provider } from '@nestjs/common';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../config/app-config';
-import type { PathName } from './store-path';
+import { APP_CONFIG } from '../config/config.constants';
+import { STORE_CLIENTS } from './redis.constants';
 
-/** Reconnect with backoff after boot; boot itself fails fast (see StorePath.connect). */
+/** A standalone (or Sentinel-found) Redis, or a Cluster. */
+export type RedisClient = Redis | Cluster;
+/** The two paths to Redis: async (pooled, pipelined) and legacy (pre-migration behaviour). */
+export type PathName = 'async' | 'legacy';
+/** The store's clients by path: only the paths the configuration uses (see pathsFor). */
+export type StoreClients = ReadonlyMap<PathName, RedisClient>;
+
+/** Reconnect with backoff after boot (boot itself waits in waitUntilReady). */
 const retryStrategy = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 2000);
+
+/** Redacts a password from a Redis URL before it is printed. */
+export function describeRedis(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/** The paths a configuration connects: the rollback switch leaves the async path unconnected. */
+export function pathsFor(config: AppConfig): PathName[] {
+  if (config.redis.provider === 'async') return ['async'];
+  return config.redis.hybridAsync ? ['async', 'legacy'] : ['legacy'];
+}
 
 /** What CLIENT LIST shows for a path: `hokm:async`, `hokm:hybrid:async`, `hokm:hybrid:legacy`. */
 export function connectionName(config: AppConfig, path: PathName): string {
@@ -29,7 +49,7 @@ export function redisOptionsFor(config: AppConfig, path: PathName): RedisOptions
       commandTimeout: config.redis.commandTimeoutMs,
     };
   }
-  // The pre-migration behaviour: no pipelining; the 2 s per-call deadline is in StorePath.
+  // The pre-migration behaviour: no pipelining; the 2 s per-call deadline is the runner's.
   return { ...base, enableAutoPipelining: false };
 }
 
@@ -45,3 +65,35 @@ export function clusterOptionsFor(config: AppConfig, path: PathName): ClusterOpt
     redisOptions,
   };
 }
+
+/** Logs connection trouble once per change of state, not once per retry. */
+export function watchConnection(client: RedisClient, name: string): void {
+  const logger = new Logger(`Redis:${name}`);
+  let healthy = true;
+  client.on('error', (error: Error) => {
+    if (healthy) logger.error(`connection problem: ${error.message}`);
+    healthy = false;
+  });
+  client.on('ready', () => {
+    if (!healthy) logger.log('connection restored');
+    healthy = true;
+  });
+}
+
+/** One path's client, not yet connected (the store connects it at module init). */
+export function createStoreClient(config: AppConfig, path: PathName): RedisClient {
+  const nodes = config.redis.clusterNodes;
+  const client = nodes
+    ? new Cluster(nodes, clusterOptionsFor(config, path))
+    : new Redis(config.redis.url, redisOptionsFor(config, path));
+  watchConnection(client, path);
+  return client;
+}
+
+/** STORE_CLIENTS: a client per path the configuration uses; the store closes them. */
+export const storeClientsProvider: Provider = {
+  provide: STORE_CLIENTS,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig): StoreClients =>
+    new Map(pathsFor(config).map((path) => [path, createStoreClient(config, path)])),
+};

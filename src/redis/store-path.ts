@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { ReplyError, type Cluster, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import type { MatchState, Phase, SeatedPlayer } from '../game-state/domain/types';
 import { KeySpace } from './keys';
+import type { PathName, RedisClient } from './redis-clients';
 import {
   CLAIM_TIMERS,
   COMMIT_ROOM,
@@ -27,8 +28,6 @@ import type {
   RegisteredConnection,
 } from '../rooms/seat-registry.port';
 
-export type RedisClient = Redis | Cluster;
-export type PathName = 'async' | 'legacy';
 
 /** How one path talks to Redis. */
 export interface PathOptions {

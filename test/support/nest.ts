@@ -1,16 +1,23 @@
 import { INestApplication } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { RedisService } from '@liaoliaots/nestjs-redis';
 import type { Server } from 'node:http';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { createApp } from '../../src/bootstrap';
 import { MetricsRegistryModule } from '../../src/common/metrics-registry';
 import type { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
-import { GAME_STORE } from '../../src/redis/redis.constants';
+import { GAME_STORE, STORE_CLIENTS } from '../../src/redis/redis.constants';
+import type { StoreClients } from '../../src/redis/redis-clients';
 import { RedisStoreModule } from '../../src/redis/redis.module';
 import type { GameStore } from '../../src/redis/game-store';
 import { cleanupPrefix } from './redis-keys';
+
+/** The client of one path; these helpers run on a standalone Redis, not a Cluster. */
+function standalone(clients: StoreClients, path: 'async' | 'legacy'): Redis {
+  const client = clients.get(path);
+  if (!(client instanceof Redis)) throw new Error(`no standalone Redis client for ${path}`);
+  return client;
+}
 
 /** The store as the app builds it: real modules, real lifecycle hooks, real connections. */
 export interface StoreContext {
@@ -18,7 +25,7 @@ export interface StoreContext {
   readonly module: TestingModule;
   /** The port bound by the factory from REDIS_PROVIDER / REDIS_HYBRID_ASYNC. */
   readonly store: GameStore;
-  /** The ioredis client of one path (`async` or `legacy`), as nestjs-redis holds it. */
+  /** The ioredis client of one path (`async` or `legacy`), as the redis module holds it. */
   client(path: 'async' | 'legacy'): Redis;
   /** Runs the shutdown hooks (drain, QUIT), then deletes the test's keys (`keepKeys` to skip). */
   close(options?: { keepKeys?: boolean }): Promise<void>;
@@ -30,11 +37,7 @@ export interface StoreContext {
  */
 export async function createStoreContext(config: AppConfig): Promise<StoreContext> {
   const module = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      MetricsRegistryModule,
-      RedisStoreModule.forRoot(config),
-    ],
+    imports: [ConfigModule.forRoot(config), MetricsRegistryModule, RedisStoreModule],
   }).compile();
   await module.init();
   let closed = false;
@@ -42,7 +45,7 @@ export async function createStoreContext(config: AppConfig): Promise<StoreContex
     config,
     module,
     store: module.get<GameStore>(GAME_STORE),
-    client: (path) => module.get(RedisService, { strict: false }).getOrThrow(path),
+    client: (path) => standalone(module.get<StoreClients>(STORE_CLIENTS), path),
     async close({ keepKeys = false } = {}) {
       if (closed) return;
       closed = true;
@@ -74,7 +77,7 @@ export async function createAppContext(config: AppConfig): Promise<AppContext> {
     app,
     store: app.get<GameStore>(GAME_STORE),
     http: app.getHttpServer() as Server,
-    client: (path) => app.get(RedisService, { strict: false }).getOrThrow(path),
+    client: (path) => standalone(app.get<StoreClients>(STORE_CLIENTS, { strict: false }), path),
     async close({ keepKeys = false } = {}) {
       if (closed) return;
       closed = true;
