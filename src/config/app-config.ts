@@ -50,6 +50,7 @@ const schema = z.object({
   RATE_LIMIT_BURST: int(1, 10000).default(20),
   RATE_LIMIT_PER_SECOND: int(1, 10000).default(10),
   MAX_PAYLOAD_BYTES: int(256, 1_000_000).default(4096),
+  SOCKET_WRITE_COALESCING: bool.default(true),
   SHUTDOWN_GRACE_MS: int(0, 60000).default(5000),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
@@ -90,6 +91,8 @@ export interface AppConfig {
     rateLimitBurst: number;
     rateLimitPerSecond: number;
     maxPayloadBytes: number;
+    /** A connection's packets of one tick leave in one write (engine.io internals; false: off). */
+    writeCoalescing: boolean;
   };
   shutdownGraceMs: number;
 }
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       rateLimitBurst: e.RATE_LIMIT_BURST,
       rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      writeCoalescing: e.SOCKET_WRITE_COALESCING,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
