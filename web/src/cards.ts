@@ -1,5 +1,6 @@
 // Card helpers for the browser: names, symbols, order, and which cards the rules let you play.
-import type { Card, GameView, Suit } from '../../src/protocol/hokm-protocol.js';
+import type { Card, Suit } from '../../src/protocol/hokm-protocol.js';
+import type { SeatView } from './state/store.js';
 
 export const SUITS: readonly Suit[] = ['spades', 'hearts', 'clubs', 'diamonds'];
 
@@ -64,7 +65,7 @@ export function isRed(suit: Suit): boolean {
  * The cards of your hand the server will accept now: none unless it is your turn in gameplay;
  * any card when you lead; otherwise the suit led if you hold it, else any card.
  */
-export function playableCards(view: GameView): Set<Card> {
+export function playableCards(view: SeatView): Set<Card> {
   const hand = view.you.hand;
   if (view.phase !== 'gameplay' || view.turn !== view.you.playerId) return new Set();
   const first = view.currentTrick[0];
