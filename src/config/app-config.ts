@@ -52,6 +52,10 @@ const schema = z.object({
   MAX_PAYLOAD_BYTES: int(256, 1_000_000).default(4096),
   SOCKET_WRITE_COALESCING: bool.default(true),
   SHUTDOWN_GRACE_MS: int(0, 60000).default(5000),
+  SHUTDOWN_DRAIN_MS: int(0, 300000).default(0),
+  // Unset: json under NODE_ENV=production, text otherwise.
+  LOG_FORMAT: z.enum(['json', 'text'], { error: 'must be json or text' }).optional(),
+  NODE_ENV: z.string().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
       error: 'must be one of fatal, error, warn, log, debug, verbose',
@@ -66,6 +70,8 @@ export interface AppConfig {
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
+  /** json: one JSON object per line (pino); text: a readable line per event. */
+  logFormat: 'json' | 'text';
   redis: {
     url: string;
     /** Set: run every client on ioredis Cluster with these seed nodes. */
@@ -95,6 +101,8 @@ export interface AppConfig {
     writeCoalescing: boolean;
   };
   shutdownGraceMs: number;
+  /** On SIGTERM, how long /health answers 503 while sockets are still served, before closing. */
+  shutdownDrainMs: number;
 }
 
 /** Thrown at boot with every bad variable listed at once. */
@@ -121,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'text'),
     redis: {
       url: e.REDIS_URL,
       clusterNodes: e.REDIS_CLUSTER_NODES
@@ -151,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       writeCoalescing: e.SOCKET_WRITE_COALESCING,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
   };
 }
