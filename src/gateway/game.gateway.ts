@@ -8,22 +8,25 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Namespace, Socket } from 'socket.io';
 import { AppLifecycle } from '../common/app-lifecycle';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
-import { GAME_NAMESPACE, type Ack } from '../protocol/hokm-protocol';
+import { GAME_NAMESPACE, type Ack, type ClientRequests } from '../protocol/hokm-protocol';
+import type { GameNamespace, GameSocket } from './game-socket';
 import {
   errorAck,
   InvalidPayloadError,
   RateLimitedError,
   ServiceUnavailableError,
 } from './gateway.errors';
-import { parsePayload, PAYLOADS, type RequestName } from './payloads';
-import { PlayService } from './play.service';
+import { GatewayMetrics } from './gateway.metrics';
+import { MovesService } from './moves.service';
+import { parsePayload, PAYLOADS, type Payload, type RequestName } from './payloads';
 import { TokenBucket } from './rate-limiter';
 import { RoomBroadcaster } from './room-broadcaster';
-import { GatewayMetrics } from './gateway.metrics';
+import { SeatRecoveryService } from './seat-recovery.service';
+import { SeatingService } from './seating.service';
+import { SocketSeats } from './socket-seats';
 
 interface SocketState {
   bucket: TokenBucket;
@@ -31,34 +34,40 @@ interface SocketState {
   queue: Promise<unknown>;
 }
 
+/** What a request's ack carries when it succeeds. */
+type AckData<E extends RequestName> = ClientRequests[E][1];
+
 /**
  * The Socket.IO contract (docs/PROTOCOL.md), namespace /game. Thin: every request is rate
- * limited, validated, run by PlayService in the socket's order, and answered with one ack.
+ * limited, validated, run in the socket's order by the service it names, and answered with one ack.
  */
 @WebSocketGateway({ namespace: GAME_NAMESPACE })
 export class GameGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(GameGateway.name);
-  private readonly sockets = new WeakMap<Socket, SocketState>();
+  private readonly sockets = new WeakMap<GameSocket, SocketState>();
   private readonly pending = new Set<Promise<unknown>>();
-  private namespace!: Namespace;
+  private namespace!: GameNamespace;
 
   constructor(
-    private readonly play: PlayService,
+    private readonly seating: SeatingService,
+    private readonly moves: MovesService,
+    private readonly recovery: SeatRecoveryService,
+    private readonly seats: SocketSeats,
     private readonly broadcaster: RoomBroadcaster,
     private readonly lifecycle: AppLifecycle,
     private readonly metrics: GatewayMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  afterInit(namespace: Namespace): void {
+  afterInit(namespace: GameNamespace): void {
     this.namespace = namespace;
     this.broadcaster.attach(namespace);
-    this.play.attach(namespace);
+    this.seats.attach(namespace);
   }
 
-  handleConnection(socket: Socket): void {
+  handleConnection(socket: GameSocket): void {
     const { rateLimitBurst, rateLimitPerSecond } = this.config.gateway;
     this.sockets.set(socket, {
       bucket: new TokenBucket(rateLimitBurst, rateLimitPerSecond),
@@ -79,67 +88,55 @@ export class GameGateway
     });
   }
 
-  handleDisconnect(socket: Socket): void {
+  handleDisconnect(socket: GameSocket): void {
     this.metrics.socketDisconnected();
     this.track(
-      this.enqueue(socket, () => this.play.disconnected(socket)).catch((error: unknown) =>
+      this.enqueue(socket, () => this.recovery.socketClosed(socket)).catch((error: unknown) =>
         this.logger.error(`disconnect of ${socket.id} not recorded: ${String(error)}`),
       ),
     );
   }
 
   @SubscribeMessage('create_room')
-  createRoom(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'create_room', payload, (p) => this.play.createRoom(socket, p));
+  createRoom(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'create_room', payload, (p) => this.seating.createRoom(socket, p));
   }
 
   @SubscribeMessage('join')
-  join(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'join', payload, (p) => this.play.join(socket, p));
+  join(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'join', payload, (p) => this.seating.join(socket, p));
   }
 
   @SubscribeMessage('reconnect')
-  reconnect(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'reconnect', payload, (p) => this.play.reconnect(socket, p));
+  reconnect(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'reconnect', payload, (p) => this.seating.reconnect(socket, p));
   }
 
   @SubscribeMessage('leave')
-  leave(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'leave', payload, () => this.play.leave(socket));
+  leave(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'leave', payload, () => this.seating.leave(socket));
   }
 
   @SubscribeMessage('select_hokm')
-  selectHokm(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+  selectHokm(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
     return this.handle(socket, 'select_hokm', payload, (p) =>
-      this.play.act(socket, {
-        type: 'select_hokm',
-        playerId: this.play.seat(socket).playerId,
-        suit: p.suit,
-        connectionId: socket.id,
-      }),
+      this.moves.selectHokm(socket, p.suit),
     );
   }
 
   @SubscribeMessage('play_card')
-  playCard(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'play_card', payload, (p) =>
-      this.play.act(socket, {
-        type: 'play_card',
-        playerId: this.play.seat(socket).playerId,
-        card: p.card,
-        connectionId: socket.id,
-      }),
-    );
+  playCard(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'play_card', payload, (p) => this.moves.playCard(socket, p.card));
   }
 
   @SubscribeMessage('get_state')
-  getState(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'get_state', payload, () => this.play.getState(socket));
+  getState(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'get_state', payload, () => this.seating.getState(socket));
   }
 
   @SubscribeMessage('add_bots')
-  addBots(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'add_bots', payload, (p) => this.play.addBots(socket, p));
+  addBots(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'add_bots', payload, (p) => this.seating.addBots(socket, p));
   }
 
   /** Draining: refuse new work, tell clients, close sockets, let their disconnects land. */
@@ -152,19 +149,19 @@ export class GameGateway
     await Promise.allSettled([...this.pending]);
   }
 
-  private handle<E extends RequestName, T>(
-    socket: Socket,
+  private handle<E extends RequestName>(
+    socket: GameSocket,
     event: E,
     payload: unknown,
-    run: (payload: ReturnType<typeof parsePayload<E>>) => Promise<T>,
-  ): Promise<Ack<T>> {
+    run: (payload: Payload<E>) => Promise<AckData<E>>,
+  ): Promise<Ack<AckData<E>>> {
     const started = performance.now();
     const state = this.sockets.get(socket);
     if (state && !state.bucket.take()) {
       this.metrics.request(event, 'RATE_LIMITED', started);
       return Promise.resolve(errorAck(new RateLimitedError(), event));
     }
-    const result = this.enqueue(socket, async (): Promise<Ack<T>> => {
+    const result = this.enqueue(socket, async (): Promise<Ack<AckData<E>>> => {
       try {
         if (this.lifecycle.shuttingDown) throw new ServiceUnavailableError();
         const data = await run(parsePayload(event, payload));
@@ -180,7 +177,7 @@ export class GameGateway
     return result;
   }
 
-  private enqueue<T>(socket: Socket, fn: () => Promise<T>): Promise<T> {
+  private enqueue<T>(socket: GameSocket, fn: () => Promise<T>): Promise<T> {
     const state = this.sockets.get(socket);
     if (!state) return fn();
     const next = state.queue.then(fn, fn);

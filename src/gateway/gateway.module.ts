@@ -6,15 +6,23 @@ import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { GraceTimerService } from './grace-timer.service';
 import { InstanceLiveness } from './instance-liveness.service';
-import { PlayService } from './play.service';
+import { MovesService } from './moves.service';
 import { RoomBroadcaster } from './room-broadcaster';
+import { SeatBookkeeping } from './seat-bookkeeping';
+import { SeatRecoveryService } from './seat-recovery.service';
+import { SeatingService } from './seating.service';
+import { SocketSeats } from './socket-seats';
 
 @Module({
   imports: [RoomsModule, GameStateModule],
   providers: [
     BotDriver,
     GameGateway,
-    PlayService,
+    SeatingService,
+    MovesService,
+    SeatRecoveryService,
+    SocketSeats,
+    SeatBookkeeping,
     RoomBroadcaster,
     GraceTimerService,
     InstanceLiveness,

@@ -8,7 +8,7 @@ import {
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RoomsService } from '../rooms/rooms.service';
-import { PlayService } from './play.service';
+import { SeatRecoveryService } from './seat-recovery.service';
 
 /**
  * Acts on reconnect-grace deadlines kept in Redis. Every instance polls; a due deadline is leased
@@ -22,7 +22,7 @@ export class GraceTimerService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly rooms: RoomsService,
-    private readonly play: PlayService,
+    private readonly recovery: SeatRecoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,7 +43,7 @@ export class GraceTimerService implements OnApplicationBootstrap, BeforeApplicat
     try {
       const due = await this.rooms.claimExpiredGraces();
       for (const timer of due) {
-        await this.play.graceExpired(timer.roomCode, timer.playerId, timer.disconnectedAt);
+        await this.recovery.graceExpired(timer.roomCode, timer.playerId, timer.disconnectedAt);
         await this.rooms.completeGrace(timer);
       }
     } catch (error) {

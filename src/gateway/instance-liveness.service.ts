@@ -8,7 +8,7 @@ import {
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RoomsService } from '../rooms/rooms.service';
-import { PlayService } from './play.service';
+import { SeatRecoveryService } from './seat-recovery.service';
 
 /**
  * Keeps this instance on record as alive (a heartbeat in Redis every TIMER_POLL_MS) and frees
@@ -29,7 +29,7 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     private readonly rooms: RoomsService,
-    private readonly play: PlayService,
+    private readonly recovery: SeatRecoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,7 +74,7 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
 
   private async free(instanceId: string): Promise<void> {
     try {
-      const freed = await this.play.freeSeatsOf(instanceId);
+      const freed = await this.recovery.freeSeatsOf(instanceId);
       this.logger.warn(`instance ${instanceId} went silent: ${freed} seat(s) freed`);
     } catch (error) {
       // The lease runs out and another instance (or this one) tries again.
@@ -86,10 +86,10 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
   // lease has run out, in case it was still freeing seats after the first pass.
   private revive(): void {
     this.logger.warn('this instance was taken for dead (heartbeat late): reclaiming its seats');
-    this.queue(() => this.play.reclaimLocalSeats());
+    this.queue(() => this.recovery.reclaimLocalSeats());
     const timer = setTimeout(() => {
       this.later.delete(timer);
-      this.queue(() => this.play.reclaimLocalSeats());
+      this.queue(() => this.recovery.reclaimLocalSeats());
     }, this.rooms.deadInstanceLeaseMs);
     this.later.add(timer);
   }

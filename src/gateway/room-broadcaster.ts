@@ -1,22 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Namespace } from 'socket.io';
 import { viewFor } from '../game-state/domain/view';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
+import type { PushEvent, ServerPushes } from '../protocol/hokm-protocol';
 import { BotDriver } from './bot-driver.service';
+import { ROOM_UPDATE, type GameNamespace, type RoomUpdate } from './game-socket';
+import { playerRoom, tableRoom } from './socket-seats';
 
-/** The inter-instance message: one publish per change, each instance delivers to its sockets. */
-export const ROOM_UPDATE = 'hokm:room_update';
+/** Each room event goes out as the push of the same name: its fields and the room's version. */
+type EventPushes = { [E in DomainEvent as E['type']]: Omit<E, 'type'> & { version: number } };
+/** Compiles only if every room event's push is the protocol's push of that name and shape. */
+type MatchingProtocol<T extends { [K in keyof T]: K extends PushEvent ? ServerPushes[K] : never }> =
+  T;
+type TablePushes = MatchingProtocol<EventPushes>;
 
-export interface RoomUpdate {
-  state: RoomState;
-  events: DomainEvent[];
-  /** The room's incarnation (see RoomSnapshot.epoch), so receivers may remember the state. */
-  epoch?: string;
+/**
+ * A table's room on this instance, sent any push: socket.io's generics cannot tie a union's name
+ * to its payload, so TablePushes above checks that pairing instead.
+ */
+interface TableTarget {
+  emit(event: PushEvent, payload: ServerPushes[PushEvent]): boolean;
 }
-
-export const playerRoom = (playerId: string) => `player:${playerId}`;
-export const tableRoom = (roomCode: string) => `room:${roomCode}`;
 
 /**
  * Pushes a room change to every seated player, wherever they are connected: sockets on this
@@ -26,7 +30,7 @@ export const tableRoom = (roomCode: string) => `room:${roomCode}`;
 @Injectable()
 export class RoomBroadcaster {
   private readonly logger = new Logger(RoomBroadcaster.name);
-  private namespace: Namespace | null = null;
+  private namespace: GameNamespace | null = null;
   /** The newest version delivered here, by table room (only tables with a socket here). */
   private readonly delivered = new Map<string, number>();
 
@@ -38,7 +42,7 @@ export class RoomBroadcaster {
   }
 
   /** Called by the gateway once its namespace exists. */
-  attach(namespace: Namespace): void {
+  attach(namespace: GameNamespace): void {
     this.namespace = namespace;
     namespace.on(ROOM_UPDATE, (message: unknown) => this.receive(message));
     // A later room may reuse a code, its versions starting again at 1: a table's order is
@@ -96,9 +100,10 @@ export class RoomBroadcaster {
     if (last !== undefined && state.version <= last) return false;
     if (ns.adapter.rooms.has(table)) this.delivered.set(table, state.version);
     try {
-      for (const event of events) {
-        const { type, ...body } = event;
-        ns.local.to(table).emit(type, { ...body, version: state.version });
+      const target: TableTarget = ns.local.to(table);
+      for (const { type, ...body } of events) {
+        const push: TablePushes[typeof type] = { ...body, version: state.version };
+        target.emit(type, push);
       }
       for (const player of state.players) {
         if (ns.adapter.rooms.get(playerRoom(player.playerId))?.size) {

@@ -139,3 +139,19 @@ export interface ServerPushes {
   match_started: Versioned & { hakem: string };
 }
 export type PushEvent = keyof ServerPushes;
+
+/**
+ * Socket.IO's map of what a client emits: each request with its payload and ack callback
+ * (`Socket<ServerToClientEvents, ClientToServerEvents>` on a socket.io-client).
+ */
+export type ClientToServerEvents = {
+  [E in RequestEvent]: (
+    payload: ClientRequests[E][0],
+    ack: (answer: Ack<ClientRequests[E][1]>) => void,
+  ) => void;
+};
+
+/** Socket.IO's map of what the server pushes: one payload per event. */
+export type ServerToClientEvents = {
+  [E in PushEvent]: (payload: ServerPushes[E]) => void;
+};

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { Action } from '../game-state/domain/types';
+import { GameStateService } from '../game-state/game-state.service';
+import type { Card, Suit } from '../protocol/hokm-protocol';
+import type { GameSocket } from './game-socket';
+import { RoomBroadcaster } from './room-broadcaster';
+import { SocketSeats } from './socket-seats';
+
+/**
+ * A seated player's moves, as rule actions on their room. Each carries the socket it came from:
+ * a socket replaced by a newer one no longer speaks for the seat (the rules answer NOT_IN_ROOM).
+ */
+@Injectable()
+export class MovesService {
+  constructor(
+    private readonly game: GameStateService,
+    private readonly broadcaster: RoomBroadcaster,
+    private readonly seats: SocketSeats,
+  ) {}
+
+  /** The hakem names the trump suit. */
+  async selectHokm(socket: GameSocket, suit: Suit): Promise<Record<string, never>> {
+    const { roomCode, playerId } = this.seats.seat(socket);
+    await this.apply(roomCode, { type: 'select_hokm', playerId, suit, connectionId: socket.id });
+    return {};
+  }
+
+  /** The player whose turn it is plays a card from their hand. */
+  async playCard(socket: GameSocket, card: Card): Promise<Record<string, never>> {
+    const { roomCode, playerId } = this.seats.seat(socket);
+    await this.apply(roomCode, { type: 'play_card', playerId, card, connectionId: socket.id });
+    return {};
+  }
+
+  private async apply(roomCode: string, action: Action): Promise<void> {
+    const change = await this.game.apply(roomCode, action);
+    this.broadcaster.publish(change.state, change.events);
+  }
+}

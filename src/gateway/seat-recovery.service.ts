@@ -1,0 +1,148 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { SeatedPlayer } from '../game-state/domain/types';
+import { RoomNotFoundError } from '../game-state/game-state.errors';
+import { GameStateService } from '../game-state/game-state.service';
+import { RoomsService } from '../rooms/rooms.service';
+import type { RegisteredConnection } from '../rooms/seat-registry.port';
+import type { GameSocket } from './game-socket';
+import { RoomBroadcaster } from './room-broadcaster';
+import { isDeserted, playerIn } from './room-state';
+import { SeatBookkeeping } from './seat-bookkeeping';
+import { SocketSeats } from './socket-seats';
+
+/**
+ * What happens to a seat whose connection is gone: a socket that closed here, the sockets of an
+ * instance that died, this instance's own seats after it was taken for dead, and the end of a
+ * seat's grace period. The grace timer and the instance liveness services call it.
+ */
+@Injectable()
+export class SeatRecoveryService {
+  private readonly logger = new Logger(SeatRecoveryService.name);
+
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly game: GameStateService,
+    private readonly broadcaster: RoomBroadcaster,
+    private readonly seats: SocketSeats,
+    private readonly bookkeeping: SeatBookkeeping,
+  ) {}
+
+  /** A socket went away: its seat is kept for the grace period (unless it was replaced). */
+  async socketClosed(socket: GameSocket): Promise<void> {
+    const seat = this.seats.seatOf(socket);
+    if (!seat) return;
+    const connection = {
+      roomCode: seat.roomCode,
+      playerId: seat.playerId,
+      connectionId: socket.id,
+    };
+    await this.connectionLost(connection);
+    // Only once the seat is marked: until then, survivors must still free it if we die.
+    await this.bookkeeping.unregister(connection);
+  }
+
+  /**
+   * Frees the seats of an instance that stopped beating (killed, frozen, cut off): each of its
+   * sockets counts as disconnected, so its players get the grace period to come back anywhere.
+   */
+  async freeSeatsOf(instanceId: string): Promise<number> {
+    let freed = 0;
+    for (const connection of await this.rooms.registeredConnections(instanceId)) {
+      try {
+        if (await this.connectionLost(connection)) freed++;
+      } catch (error) {
+        // A room that has gone meanwhile has no seat left to free.
+        if (!(error instanceof RoomNotFoundError)) throw error;
+      }
+    }
+    await this.rooms.forgetDeadInstance(instanceId);
+    return freed;
+  }
+
+  /**
+   * This instance was taken for dead while it was only slow (its seats may have been freed):
+   * every socket still here takes back a seat that was freed and not taken by another socket.
+   */
+  async reclaimLocalSeats(): Promise<void> {
+    // Walked live: a socket that closes meanwhile is not visited (its seat is not ours to take).
+    for (const [socket, { roomCode, playerId }] of this.seats.seated()) {
+      try {
+        await this.bookkeeping.register({ roomCode, playerId, connectionId: socket.id });
+        let before: SeatedPlayer | undefined;
+        const change = await this.game.apply(
+          roomCode,
+          { type: 'reconnect', playerId, connectionId: socket.id },
+          (state) => {
+            before = playerIn(state, playerId);
+            return before !== undefined && !before.connected && before.connectionId === undefined;
+          },
+        );
+        if (change.events.length === 0) continue;
+        this.broadcaster.publish(change.state, change.events);
+        if (before?.disconnectedAt !== undefined) {
+          await this.rooms.cancelGrace({
+            roomCode,
+            playerId,
+            disconnectedAt: before.disconnectedAt,
+          });
+        }
+        this.logger.warn(`roomCode=${roomCode} playerId=${playerId} seat reclaimed`);
+      } catch (error) {
+        this.logger.warn(
+          `roomCode=${roomCode} playerId=${playerId} not reclaimed: ${String(error)}`,
+        );
+      }
+    }
+  }
+
+  /** Applies the end of a grace period claimed by the timer service. */
+  async graceExpired(roomCode: string, playerId: string, disconnectedAt: number): Promise<void> {
+    try {
+      const change = await this.game.apply(
+        roomCode,
+        { type: 'grace_expired', playerId },
+        (state) => {
+          const player = playerIn(state, playerId);
+          return (
+            player !== undefined && !player.connected && player.disconnectedAt === disconnectedAt
+          );
+        },
+      );
+      if (change.events.length > 0) {
+        this.broadcaster.publish(change.state, change.events);
+        if (isDeserted(change.state)) await this.game.deleteRoom(change.state.roomCode);
+        this.logger.log(`roomCode=${roomCode} playerId=${playerId} grace expired`);
+      }
+    } catch (error) {
+      if (!(error instanceof RoomNotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * A seat's socket is gone (it closed here, or its instance died): the seat is kept for the
+   * grace period, unless a newer socket has taken it. True if the seat was marked disconnected.
+   */
+  private async connectionLost(connection: RegisteredConnection): Promise<boolean> {
+    const { roomCode, playerId, connectionId } = connection;
+    const at = Date.now();
+    // The deadline goes in with the write: if this instance dies right after, a survivor still
+    // acts on it. One that turns out not to apply is dropped (and would be ignored when due).
+    const [change] = await Promise.all([
+      this.game.apply(
+        roomCode,
+        { type: 'disconnect', playerId, at },
+        // A socket replaced by a newer one no longer speaks for the seat.
+        (state) => playerIn(state, playerId)?.connectionId === connectionId,
+      ),
+      this.bookkeeping.bestEffort(this.rooms.startGrace(roomCode, playerId, at)),
+    ]);
+    if (change.events.length === 0) {
+      await this.bookkeeping.bestEffort(
+        this.rooms.cancelGrace({ roomCode, playerId, disconnectedAt: at }),
+      );
+      return false;
+    }
+    this.broadcaster.publish(change.state, change.events);
+    return true;
+  }
+}
