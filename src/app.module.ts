@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
 /** The whole service, built from one validated configuration. */
@@ -16,6 +17,7 @@ export class AppModule {
       global: false,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
         AppLifecycleModule,
         MetricsRegistryModule,
         HealthModule,

@@ -1,33 +1,39 @@
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { serveWebClient } from './web/web-client';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /** Builds the Nest application (HTTP + Socket.IO + the web client at /), without listening. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    // Held until pino is the logger (right below), so every line has the configured format.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoNestLogger));
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   serveWebClient(app);
   return app;
 }
 
 /**
- * Graceful stop: readiness goes 503, then Nest closes the gateway (clients told, sockets closed),
- * in-flight store operations drain, and Redis connections QUIT.
+ * Graceful stop: readiness goes 503 for `drainMs` while every socket is still served (the load
+ * balancer stops sending new connections), then Nest closes the gateway (clients told, sockets
+ * closed), in-flight store operations drain, and Redis connections QUIT.
  */
-export async function shutdown(app: INestApplication, signal: string): Promise<void> {
+export async function shutdown(app: INestApplication, signal: string, drainMs = 0): Promise<void> {
   const logger = new Logger('Shutdown');
-  logger.log(`${signal} received: draining`);
-  app.get(AppLifecycle).beginShutdown();
+  const lifecycle = app.get(AppLifecycle);
+  lifecycle.beginDrain();
+  logger.log({ signal, drainMs }, `${signal} received: draining`);
+  if (drainMs > 0) await sleep(drainMs);
+  lifecycle.beginShutdown();
   await app.close();
   logger.log('stopped');
 }
@@ -43,7 +49,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv): Promise<INestApplicatio
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      shutdown(app, signal).then(
+      shutdown(app, signal, config.shutdownDrainMs).then(
         () => process.exit(0),
         (error: unknown) => {
           new Logger('Shutdown').error(`unclean shutdown: ${String(error)}`);

@@ -1,16 +1,30 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 
-/** Whether this instance is draining: readiness answers 503 and new work is refused. */
+/**
+ * Where this instance is in its stop: serving; draining (readiness answers 503 so the load
+ * balancer sends no new connections, while every socket is still served); shutting down (new
+ * work is refused, clients are told and closed).
+ */
 @Injectable()
 export class AppLifecycle {
-  private draining = false;
+  private phase: 'serving' | 'draining' | 'stopping' = 'serving';
 
+  /** Readiness is down: from the start of the drain to the exit. */
+  get draining(): boolean {
+    return this.phase !== 'serving';
+  }
+
+  /** New work is refused: after the drain. */
   get shuttingDown(): boolean {
-    return this.draining;
+    return this.phase === 'stopping';
+  }
+
+  beginDrain(): void {
+    if (this.phase === 'serving') this.phase = 'draining';
   }
 
   beginShutdown(): void {
-    this.draining = true;
+    this.phase = 'stopping';
   }
 }
 

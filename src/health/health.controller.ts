@@ -20,7 +20,7 @@ export class HealthController {
       () => this.redis.isHealthy('redis'),
       () => {
         const app = this.indicators.check('app');
-        return this.lifecycle.shuttingDown ? app.down({ message: 'shutting down' }) : app.up();
+        return this.lifecycle.draining ? app.down({ message: 'shutting down' }) : app.up();
       },
     ]);
   }

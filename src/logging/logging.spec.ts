@@ -1,0 +1,169 @@
+import { Controller, Get, INestApplication, Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
+import request from 'supertest';
+import { loadConfig } from '../config/app-config';
+import { httpLoggerOptions, requestLevel } from './logger-params';
+import { formatReadable } from './readable-format';
+
+@Controller()
+class ProbeController {
+  private readonly logger = new Logger('RoomsService');
+
+  @Get('health')
+  health() {
+    return { status: 'ok' };
+  }
+
+  @Get('rooms')
+  rooms() {
+    this.logger.log({ roomCode: 'ABCD' }, 'listed rooms');
+    return [];
+  }
+}
+
+// One app for the file: nestjs-pino keeps one root logger per process.
+const lines: string[] = [];
+let app: INestApplication;
+
+/** The JSON objects written since `from`. */
+const written = (from = 0) => lines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+beforeAll(async () => {
+  const config = loadConfig({ LOG_LEVEL: 'log', LOG_FORMAT: 'json' });
+  const capture = { write: (line: string) => void lines.push(line) };
+  const moduleRef = await Test.createTestingModule({
+    imports: [LoggerModule.forRoot({ pinoHttp: [httpLoggerOptions(config), capture] })],
+    controllers: [ProbeController],
+  }).compile();
+  app = moduleRef.createNestApplication({ bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger));
+  await app.init();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('logs through nestjs-pino', () => {
+  it("a Nest Logger call with a fields object writes them as JSON fields, with the class's context", () => {
+    const from = lines.length;
+
+    new Logger('RoomsService').log({ roomCode: 'ABCD', playerId: 'p1' }, 'created room');
+
+    const [entry] = written(from);
+    expect(entry).toMatchObject({
+      level: 'info',
+      context: 'RoomsService',
+      roomCode: 'ABCD',
+      playerId: 'p1',
+      msg: 'created room',
+    });
+    expect(new Date(entry?.time as string).toISOString()).toBe(entry?.time);
+  });
+
+  it('a session token or a hand in a logged object is censored', () => {
+    const from = lines.length;
+
+    new Logger('PlayService').warn(
+      { roomCode: 'ABCD', sessionToken: 's3cret', hand: ['A_hearts'], seat: { hand: ['K_spades'] } },
+      'odd request',
+    );
+
+    const text = lines.slice(from).join('');
+    expect(text).not.toContain('s3cret');
+    expect(text).not.toContain('A_hearts');
+    expect(text).not.toContain('K_spades');
+    expect(written(from)[0]).toMatchObject({ roomCode: 'ABCD', sessionToken: '[redacted]' });
+  });
+
+  it('below LOG_LEVEL nothing is written', () => {
+    const from = lines.length;
+    new Logger('RoomsService').debug({ roomCode: 'ABCD' }, 'details');
+    expect(lines.length).toBe(from);
+  });
+
+  it('an HTTP request gets one line with method, url and status, and no headers', async () => {
+    const from = lines.length;
+
+    await request(app.getHttpServer()).get('/rooms').set('Cookie', 'HOKM_SERVER=s1').expect(200);
+
+    const entries = written(from);
+    const requestLine = entries.find((e) => e.res !== undefined);
+    expect(requestLine).toMatchObject({
+      level: 'info',
+      msg: 'GET /rooms 200',
+      req: { method: 'GET', url: '/rooms' },
+      res: { statusCode: 200 },
+    });
+    expect(requestLine?.reqId).toEqual(expect.any(Number));
+    expect(lines.slice(from).join('')).not.toContain('HOKM_SERVER');
+    // A line logged while the request ran carries its request id, not the request again.
+    expect(entries.find((e) => e.msg === 'listed rooms')).toMatchObject({
+      roomCode: 'ABCD',
+      reqId: requestLine?.reqId,
+    });
+  });
+
+  it('a successful probe is not logged at the default level', async () => {
+    const from = lines.length;
+    await request(app.getHttpServer()).get('/health').expect(200);
+    expect(lines.length).toBe(from);
+  });
+});
+
+describe('requestLevel', () => {
+  it.each([
+    ['/health', 200, 'debug'],
+    ['/health/live', 200, 'debug'],
+    ['/metrics', 200, 'debug'],
+    ['/health', 503, 'warn'],
+    ['/api/redis/metrics', 200, 'info'],
+    ['/nope', 404, 'warn'],
+    ['/api/redis/metrics', 500, 'error'],
+    ['/healthy', 200, 'info'],
+  ] as const)('%s answering %i is logged at %s', (url, status, level) => {
+    expect(requestLevel(url, status, false)).toBe(level);
+  });
+});
+
+describe('the readable format', () => {
+  it('reads as a Nest line, fields as key=value after the message', () => {
+    const from = lines.length;
+    new Logger('RoomsService').log({ roomCode: 'ABCD', playerId: 'p1', name: 'Dara K' }, 'joined');
+
+    const { text, stderr } = formatReadable(lines[from] as string);
+
+    expect(text).toMatch(
+      /^\[Nest\] \d+ {2}- \d{4}-\d\d-\d\dT[\d:.]+Z {5}LOG \[RoomsService\] joined roomCode=ABCD playerId=p1 name="Dara K"$/,
+    );
+    expect(stderr).toBe(false);
+  });
+
+  it('an error goes to stderr with its stack below the line', () => {
+    const from = lines.length;
+    new Logger('PlayService').error({ roomCode: 'ABCD', err: new Error('boom') }, 'move failed');
+
+    const { text, stderr } = formatReadable(lines[from] as string);
+
+    const [head, ...stack] = text.split('\n');
+    expect(head).toMatch(/ERROR \[PlayService\] move failed roomCode=ABCD$/);
+    expect(stack[0]).toBe('Error: boom');
+    expect(stack.length).toBeGreaterThan(1);
+    expect(stderr).toBe(true);
+  });
+
+  it('a request line has the HTTP context', async () => {
+    const from = lines.length;
+    await request(app.getHttpServer()).get('/rooms').expect(200);
+    const requestLine = lines.slice(from).find((l) => l.includes('"res"')) as string;
+
+    expect(formatReadable(requestLine).text).toMatch(
+      /LOG \[HTTP\] GET \/rooms 200 reqId=\d+ req=\{"method":"GET","url":"\/rooms",/,
+    );
+  });
+
+  it('a line that is not JSON is passed through', () => {
+    expect(formatReadable('plain words').text).toBe('plain words');
+  });
+});
