@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUITS } from '../game-state/domain/types';
+import type { ClientRequests, RequestEvent } from '../protocol/hokm-protocol';
 import { InvalidPayloadError } from './gateway.errors';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH } from '../rooms/room-codes';
 
@@ -23,7 +24,7 @@ const roomCode = z
 // Unknown fields are ignored (zod objects strip them); a missing payload is not an object.
 const empty = z.object({}, { error: 'payload must be an object' });
 
-/** Every request's payload schema, by event. */
+/** Every request's payload schema, by event: one per request, parsing to its protocol payload. */
 export const PAYLOADS = {
   create_room: z.object(
     {
@@ -72,7 +73,7 @@ export const PAYLOADS = {
     },
     { error: 'payload must be an object' },
   ),
-} as const;
+} as const satisfies { [E in RequestEvent]: z.ZodType<ClientRequests[E][0]> };
 
 export type RequestName = keyof typeof PAYLOADS;
 export type Payload<E extends RequestName> = z.infer<(typeof PAYLOADS)[E]>;
