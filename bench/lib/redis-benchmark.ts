@@ -9,7 +9,7 @@ import type { RoomState } from '../../src/game-state/domain/types';
 import { diffRoom } from '../../src/game-state/game-state.service';
 import { KeySpace } from '../../src/redis/keys';
 import { COMMIT_ROOM } from '../../src/redis/lua-scripts';
-import { commitArguments } from '../../src/redis/store-path';
+import { commitArguments } from '../../src/redis/store-codecs';
 import { deleteUnder } from './redis-stats';
 
 const REDIS_BENCHMARK = process.env.REDIS_BENCHMARK_BIN ?? '/usr/bin/redis-benchmark';

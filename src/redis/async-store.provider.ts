@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { PathStore } from './path-store';
 import { describeRedis } from './redis-clients';
-import type { StorePath } from './store-path';
+import { RedisGameStore } from './redis-game-store';
+import type { RedisPath } from './redis-path';
 import { StoreMetrics } from './store-metrics';
 
 /** Connection settings a provider needs beyond its paths. */
@@ -13,21 +13,27 @@ export interface StoreConnectOptions {
   drainMs: number;
 }
 
+/** The one line boot fails with when Redis is not there in time. */
+export function unreachable(options: StoreConnectOptions, error: unknown): Error {
+  const cause = error instanceof Error ? error.message : String(error);
+  return new Error(`cannot reach Redis at ${describeRedis(options.target)}: ${cause}`);
+}
+
 /** REDIS_PROVIDER=async: one pooled, auto-pipelined path; failures are reported, never hidden. */
-export class AsyncGameStore extends PathStore {
+export class AsyncGameStore extends RedisGameStore {
   readonly provider = 'async' as const;
   readonly path = 'async';
   private readonly logger = new Logger(AsyncGameStore.name);
 
   constructor(
-    private readonly asyncPath: StorePath,
+    private readonly asyncPath: RedisPath,
     private readonly options: StoreConnectOptions,
     metrics: StoreMetrics,
   ) {
     super(metrics);
   }
 
-  protected call<T>(_operation: string, fn: (path: StorePath) => Promise<T>): Promise<T> {
+  protected call<T>(_operation: string, fn: (path: RedisPath) => Promise<T>): Promise<T> {
     return fn(this.asyncPath);
   }
 
@@ -35,9 +41,7 @@ export class AsyncGameStore extends PathStore {
     try {
       await this.asyncPath.connect(this.options.connectTimeoutMs);
     } catch (error) {
-      throw new Error(
-        `cannot reach Redis at ${describeRedis(this.options.target)}: ${(error as Error).message}`,
-      );
+      throw unreachable(this.options, error);
     }
     this.logger.log(`store provider=async path=async redis=${describeRedis(this.options.target)}`);
   }

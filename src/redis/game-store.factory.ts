@@ -6,7 +6,7 @@ import { HybridGameStore } from './hybrid-store.provider';
 import { KeySpace } from './keys';
 import { GAME_STORE, STORE_CLIENTS } from './redis.constants';
 import type { PathName, RedisClient, StoreClients } from './redis-clients';
-import { StorePath } from './store-path';
+import { RedisPath } from './redis-path';
 import { StoreMetrics } from './store-metrics';
 import type { GameStore } from './game-store';
 
@@ -18,7 +18,7 @@ export function createGameStore(
 ): GameStore {
   const keys = new KeySpace(config.redis.keyPrefix);
   const pathOf = (name: PathName) =>
-    new StorePath(
+    new RedisPath(
       clientFor(name),
       {
         name,

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { StoreConnectOptions } from './async-store.provider';
-import { PathStore } from './path-store';
+import { unreachable, type StoreConnectOptions } from './async-store.provider';
 import { describeRedis } from './redis-clients';
-import type { StorePath } from './store-path';
+import { RedisGameStore } from './redis-game-store';
+import type { RedisPath } from './redis-path';
 import { StoreUnavailableError } from '../game-state/store-unavailable.error';
 import { StoreMetrics } from './store-metrics';
 
@@ -11,14 +11,14 @@ import { StoreMetrics } from './store-metrics';
  * once down the legacy path on a transport failure (counted as a fallback). Without an async
  * path (REDIS_HYBRID_ASYNC=false, the rollback switch) every operation takes the legacy path.
  */
-export class HybridGameStore extends PathStore {
+export class HybridGameStore extends RedisGameStore {
   readonly provider = 'hybrid' as const;
   readonly path: string;
   private readonly logger = new Logger(HybridGameStore.name);
 
   constructor(
-    private readonly asyncPath: StorePath | null,
-    private readonly legacyPath: StorePath,
+    private readonly asyncPath: RedisPath | null,
+    private readonly legacyPath: RedisPath,
     private readonly options: StoreConnectOptions,
     metrics: StoreMetrics,
   ) {
@@ -26,7 +26,7 @@ export class HybridGameStore extends PathStore {
     this.path = asyncPath ? 'async+legacy' : 'legacy';
   }
 
-  protected async call<T>(operation: string, fn: (path: StorePath) => Promise<T>): Promise<T> {
+  protected async call<T>(operation: string, fn: (path: RedisPath) => Promise<T>): Promise<T> {
     if (!this.asyncPath) return fn(this.legacyPath);
     try {
       return await fn(this.asyncPath);
@@ -42,14 +42,12 @@ export class HybridGameStore extends PathStore {
   }
 
   async connect(): Promise<void> {
-    const paths = [this.asyncPath, this.legacyPath].filter((p): p is StorePath => p !== null);
+    const paths = [this.asyncPath, this.legacyPath].filter((p): p is RedisPath => p !== null);
     try {
       await Promise.all(paths.map((p) => p.connect(this.options.connectTimeoutMs)));
     } catch (error) {
       await Promise.all(paths.map((p) => p.quit(0)));
-      throw new Error(
-        `cannot reach Redis at ${describeRedis(this.options.target)}: ${(error as Error).message}`,
-      );
+      throw unreachable(this.options, error);
     }
     this.logger.log(
       `store provider=hybrid path=${this.path} redis=${describeRedis(this.options.target)}`,

@@ -1,4 +1,33 @@
 // Lua run inside Redis: every multi-key script touches only one room's keys (one hash tag).
+// Reply codes are named once, here, and written into the Lua source from these constants.
+
+/** COMMIT_ROOM's first reply element. */
+export const CommitStatus = {
+  /** The change landed; the version was bumped. */
+  Committed: 1,
+  /** This commit id had already landed (replayed after a lost answer): applied once, not twice. */
+  Replayed: 2,
+  /** A stale version or another incarnation of the code; on create, the code is taken. */
+  Conflict: 0,
+  /** No room has this code. */
+  NotFound: -1,
+  /** The change's requirePlayer is not seated. */
+  PlayerMissing: -2,
+} as const;
+export type CommitStatus = (typeof CommitStatus)[keyof typeof CommitStatus];
+
+/** INSTANCE_HEARTBEAT's first reply element: how the caller was on record before this beat. */
+export const HeartbeatStanding = {
+  Alive: 0,
+  /** A survivor had leased it as dead (and may have freed its seats). */
+  LeasedAsDead: 1,
+  /** Not on record: its first beat, or dropped as dead. */
+  Absent: 2,
+} as const;
+export type HeartbeatStanding = (typeof HeartbeatStanding)[keyof typeof HeartbeatStanding];
+
+const C = CommitStatus;
+const H = HeartbeatStanding;
 
 /** KEYS room, players, match. Returns nil, or { roomHashFlat, playersHashFlat, matchJson|false }. */
 export const LOAD_ROOM = `
@@ -14,9 +43,8 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.c
  *      clear? }, commitLogLength, matchJson ('' : leave the match as it is),
  *      expectedEpoch ('*': any incarnation of the room code), returnCurrent ('1': on a conflict,
  *      answer the room as LOAD_ROOM reads it), roomCode (the index member).
- * Returns { status, version [, roomHashFlat, playersHashFlat, matchJson|false] }: 1 committed,
- * 2 already committed (a replay), 0 conflict (a stale version or another incarnation of the code),
- * -1 room not found (or, on create, 0 when the code is taken), -2 required player missing.
+ * Returns { status (CommitStatus), version [, roomHashFlat, playersHashFlat, matchJson|false] };
+ * the room as it is comes only with a Conflict that asked for it (returnCurrent).
  * A create stamps the room's `epoch` with its commit id: a room deleted and created again under
  * the same code is another incarnation, and a write meant for the old one cannot land on it.
  */
@@ -32,26 +60,26 @@ if mode == 'create' then
   if exists then
     -- Our own create, replayed after a lost answer, is ours; anyone else's code is taken.
     local current = tonumber(redis.call('HGET', room, 'version'))
-    if redis.call('LPOS', commits, commitId) then return { 2, current } end
-    return { 0, current }
+    if redis.call('LPOS', commits, commitId) then return { ${C.Replayed}, current } end
+    return { ${C.Conflict}, current }
   end
 else
-  if not exists then return { -1, 0 } end
+  if not exists then return { ${C.NotFound}, 0 } end
   version = tonumber(redis.call('HGET', room, 'version'))
-  if redis.call('LPOS', commits, commitId) then return { 2, version } end
+  if redis.call('LPOS', commits, commitId) then return { ${C.Replayed}, version } end
   local stale = expected >= 0 and version ~= expected
   if not stale and expectedEpoch ~= '*' then
     stale = (redis.call('HGET', room, 'epoch') or '') ~= expectedEpoch
   end
   if stale then
     if ARGV[10] == '1' then
-      return { 0, version, redis.call('HGETALL', room), redis.call('HGETALL', players),
+      return { ${C.Conflict}, version, redis.call('HGETALL', room), redis.call('HGETALL', players),
         redis.call('GET', match) }
     end
-    return { 0, version }
+    return { ${C.Conflict}, version }
   end
   if change.requirePlayer and redis.call('HEXISTS', players, change.requirePlayer) == 0 then
-    return { -2, version }
+    return { ${C.PlayerMissing}, version }
   end
 end
 version = version + 1
@@ -83,7 +111,7 @@ redis.call('LTRIM', commits, 0, tonumber(ARGV[7]) - 1)
 -- EXPIRE on a key that does not exist is a no-op.
 for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
 if index then redis.call('ZADD', index, now, ARGV[11]) end
-return { 1, version }
+return { ${C.Committed}, version }
 `;
 
 /** KEYS timers. ARGV nowMs, leaseMs, limit. Leases due members by pushing their score on. */
@@ -97,8 +125,8 @@ return due
 /**
  * KEYS instances, own connections. ARGV instanceId, nowMs, silentRange min ('(-nowMs': leases
  * that ran out) and max (silentBeforeMs), -(lease end), limit, ttlSeconds.
- * Beats for the caller and leases silent instances to it. Returns { was, leased }: was 0 alive,
- * 1 leased by a survivor as dead, 2 absent (first beat, or dropped as dead).
+ * Beats for the caller and leases silent instances to it. Returns { standing (HeartbeatStanding
+ * before this beat), leased instance ids }.
  */
 export const INSTANCE_HEARTBEAT = `
 local was = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -107,8 +135,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 local silent = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], ARGV[4], 'LIMIT', 0, tonumber(ARGV[6]))
 for _, id in ipairs(silent) do redis.call('ZADD', KEYS[1], ARGV[5], id) end
-local state = 2
-if was then state = (tonumber(was) < 0) and 1 or 0 end
+local state = ${H.Absent}
+if was then state = (tonumber(was) < 0) and ${H.LeasedAsDead} or ${H.Alive} end
 return { state, silent }
 `;
 

@@ -1,0 +1,52 @@
+import type { RedisClient } from './redis-clients';
+import {
+  CLAIM_TIMERS,
+  COMMIT_ROOM,
+  FORGET_INSTANCE,
+  INSTANCE_HEARTBEAT,
+  LOAD_ROOM,
+  type CommitStatus,
+  type HeartbeatStanding,
+} from './lua-scripts';
+
+/** A client with the store's scripts as commands (EVALSHA, and EVAL if Redis lost the script). */
+export type ScriptClient = RedisClient & {
+  hokmLoadRoom(room: string, players: string, match: string): Promise<unknown>;
+  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 4 keys. */
+  hokmCommitRoom(...args: Array<string | number>): Promise<[CommitStatus, number, ...unknown[]]>;
+  hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
+  hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[HeartbeatStanding, string[]]>;
+  hokmForgetInstance(live: string, connections: string, id: string): Promise<number>;
+};
+
+const ALL_SCRIPTS = [LOAD_ROOM, COMMIT_ROOM, CLAIM_TIMERS, INSTANCE_HEARTBEAT, FORGET_INSTANCE];
+
+/** Whether `client` is a Cluster (its activity index then lives in another slot than a room). */
+export function isCluster(client: RedisClient): boolean {
+  return 'nodes' in client;
+}
+
+/** Defines the scripts as commands on `client` (once per client). */
+export function defineScripts(client: RedisClient): ScriptClient {
+  client.defineCommand('hokmLoadRoom', { numberOfKeys: 3, lua: LOAD_ROOM });
+  // No fixed key count outside a Cluster: the activity index is a fifth key there. On a
+  // Cluster the count is fixed (4): ioredis auto-pipelining routes a command by its first
+  // argument, and a leading key count would send every commit to the node owning slot("4")
+  // ("All keys in the pipeline should belong to the same slots allocation group").
+  client.defineCommand(
+    'hokmCommitRoom',
+    isCluster(client) ? { numberOfKeys: 4, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
+  );
+  client.defineCommand('hokmClaimTimers', { numberOfKeys: 1, lua: CLAIM_TIMERS });
+  client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 2, lua: INSTANCE_HEARTBEAT });
+  client.defineCommand('hokmForgetInstance', { numberOfKeys: 2, lua: FORGET_INSTANCE });
+  return client as ScriptClient;
+}
+
+/** Loads every script on every master of a connected client, so no first call pays an EVAL. */
+export async function loadScripts(client: RedisClient): Promise<void> {
+  const nodes = 'nodes' in client ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    for (const lua of ALL_SCRIPTS) await node.script('LOAD', lua);
+  }
+}

@@ -1,0 +1,171 @@
+import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
+import type {
+  CommitOptions,
+  CommitResult,
+  RoomMeta,
+  RoomSnapshot,
+} from '../game-state/room-store.port';
+import { KeySpace } from './keys';
+import { CommitStatus } from './lua-scripts';
+import { isCluster, type ScriptClient } from './redis-scripts';
+import {
+  commitArguments,
+  parseMatch,
+  parsePlayers,
+  parseRoom,
+  type RoomWrite,
+} from './store-codecs';
+
+/** A versioned write's answer, plus the guide's "that player is not seated" (updatePlayerInRoom). */
+export type RoomWriteResult = CommitResult | { status: 'player_missing' };
+
+/** What the room operations need to know beyond their client. */
+export interface RoomSettings {
+  keys: KeySpace;
+  roomTtlSeconds: number;
+}
+
+/**
+ * The room commands over one connection: each call is one logical operation (one round trip,
+ * two beside each other on a Cluster). Run by a RedisCommandRunner, which times and bounds it.
+ */
+export class RedisRoomOperations {
+  /** On a Cluster the activity index is in another slot than the room's keys. */
+  private readonly cluster: boolean;
+
+  constructor(
+    private readonly client: ScriptClient,
+    private readonly settings: RoomSettings,
+  ) {
+    this.cluster = isCluster(client);
+  }
+
+  /** A create through the commit script; a replay of our own create (same id) is ours too. */
+  async createRoom(
+    roomCode: string,
+    meta: RoomMeta,
+    players: SeatedPlayer[],
+    commitId: string,
+  ): Promise<boolean> {
+    const [status] = await this.commit(
+      'create',
+      roomCode,
+      -1,
+      { meta, upsertPlayers: players },
+      commitId,
+    );
+    if (status !== CommitStatus.Committed && status !== CommitStatus.Replayed) return false;
+    if (this.cluster) await this.touchIndex(roomCode);
+    return true;
+  }
+
+  async roomExists(roomCode: string): Promise<boolean> {
+    return (await this.client.exists(this.settings.keys.room(roomCode).room)) === 1;
+  }
+
+  async getRoomPlayers(roomCode: string): Promise<SeatedPlayer[]> {
+    return parsePlayers(await this.client.hgetall(this.settings.keys.room(roomCode).players));
+  }
+
+  async getGameState(roomCode: string): Promise<MatchState | null> {
+    return parseMatch(await this.client.get(this.settings.keys.room(roomCode).match));
+  }
+
+  async deleteRoom(roomCode: string): Promise<boolean> {
+    const k = this.settings.keys.room(roomCode);
+    const [removed] = await Promise.all([
+      this.client.del(k.room, k.players, k.match, k.commits),
+      this.client.zrem(this.settings.keys.activeRooms, roomCode),
+    ]);
+    return removed > 0;
+  }
+
+  async getActiveRooms(limit = 100): Promise<string[]> {
+    const index = this.settings.keys.activeRooms;
+    const cutoff = this.activeSince();
+    // Entries older than the room TTL belong to expired rooms: prune them as we go.
+    await this.client.zremrangebyscore(index, '-inf', `(${cutoff}`);
+    return this.client.zrevrangebyscore(index, '+inf', cutoff, 'LIMIT', 0, limit);
+  }
+
+  countActiveRooms(): Promise<number> {
+    return this.client.zcount(this.settings.keys.activeRooms, this.activeSince(), '+inf');
+  }
+
+  async loadRoom(roomCode: string): Promise<RoomSnapshot | null> {
+    const k = this.settings.keys.room(roomCode);
+    const reply = await this.client.hokmLoadRoom(k.room, k.players, k.match);
+    if (!Array.isArray(reply)) return null;
+    const [roomFlat, playersFlat, matchJson] = reply as [unknown, unknown, unknown];
+    return parseRoom(roomCode, roomFlat, playersFlat, matchJson);
+  }
+
+  /**
+   * A versioned write (`expectedVersion` -1: unconditional) through the commit script: one round
+   * trip, the activity index included (on a Cluster, a ZADD pipelined beside it).
+   */
+  async commitRoom(
+    roomCode: string,
+    expectedVersion: number,
+    change: RoomWrite,
+    commitId: string,
+    options: CommitOptions = {},
+  ): Promise<RoomWriteResult> {
+    const committing = this.commit('update', roomCode, expectedVersion, change, commitId, options);
+    const [reply] = this.cluster
+      ? await Promise.all([committing, this.touchIndex(roomCode)])
+      : [await committing];
+    const [status, version] = reply;
+    switch (status) {
+      case CommitStatus.Committed:
+      case CommitStatus.Replayed:
+        return { status: 'committed', version };
+      case CommitStatus.Conflict:
+        if (!options.returnCurrent || reply.length < 5) return { status: 'conflict', version };
+        return {
+          status: 'conflict',
+          version,
+          current: parseRoom(roomCode, reply[2], reply[3], reply[4]),
+        };
+      case CommitStatus.PlayerMissing:
+        return { status: 'player_missing' };
+      case CommitStatus.NotFound:
+      default:
+        // On a Cluster the index touch ran beside the script; a write to a deleted or expired
+        // room must not list it again (only this rare path pays the extra round trip).
+        if (this.cluster) await this.client.zrem(this.settings.keys.activeRooms, roomCode);
+        return { status: 'not_found' };
+    }
+  }
+
+  private commit(
+    mode: 'create' | 'update',
+    roomCode: string,
+    expectedVersion: number,
+    change: RoomWrite,
+    commitId: string,
+    options: CommitOptions = {},
+  ) {
+    const k = this.settings.keys.room(roomCode);
+    // Outside a Cluster the activity index is the script's fifth key (one round trip); on a
+    // Cluster it lives in another slot, and the caller touches it beside the script.
+    const keys = this.cluster
+      ? [k.room, k.players, k.match, k.commits]
+      : [5, k.room, k.players, k.match, k.commits, this.settings.keys.activeRooms];
+    const ttl = this.settings.roomTtlSeconds;
+    return this.client.hokmCommitRoom(
+      ...keys,
+      ...commitArguments(mode, roomCode, expectedVersion, change, commitId, ttl, options),
+    );
+  }
+
+  // The index lives outside the room's slot; a stale entry is pruned by getActiveRooms.
+  private touchIndex(roomCode: string): Promise<number> {
+    return this.client.zadd(this.settings.keys.activeRooms, Date.now(), roomCode);
+  }
+
+  /** Index entries older than the room TTL belong to expired rooms. */
+  private activeSince(): number {
+    return Date.now() - this.settings.roomTtlSeconds * 1000;
+  }
+}
