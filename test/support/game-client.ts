@@ -88,6 +88,8 @@ export interface GameClientOptions {
   recorder?: MessageRecorder;
   /** Default ['websocket']. */
   transports?: Array<'websocket' | 'polling'>;
+  /** Keep the cookies the server (or a load balancer's sticky session) sets. Default false. */
+  withCredentials?: boolean;
   /** Default 10 s. */
   connectTimeoutMs?: number;
   /** How long `request` waits for an ack before rejecting. Default 10 s. */
@@ -203,6 +205,7 @@ export class GameClient {
   static async connect(baseUrl: string, options: GameClientOptions = {}): Promise<GameClient> {
     const socket = io(`${baseUrl}${GAME_NAMESPACE}`, {
       transports: options.transports ?? ['websocket'],
+      withCredentials: options.withCredentials ?? false,
       // Tests decide when to come back (with `reconnect` on a new socket), never the library.
       reconnection: false,
       forceNew: true,
