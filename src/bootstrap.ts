@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { AdapterClients } from './redis/adapter-clients';
 import { serveWebClient } from './web/web-client';
 
 /** Builds the Nest application (HTTP + Socket.IO + the web client at /), without listening. */
@@ -17,7 +18,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoNestLogger));
-  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
+  // The adapter lives outside the module tree; its Redis connections come from the redis module.
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config, app.get(AdapterClients)));
   serveWebClient(app);
   return app;
 }
@@ -25,7 +27,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
 /**
  * Graceful stop: readiness goes 503 for `drainMs` while every socket is still served (the load
  * balancer stops sending new connections), then Nest closes the gateway (clients told, sockets
- * closed), in-flight store operations drain, and Redis connections QUIT.
+ * closed), in-flight store operations drain, and Redis connections (the store's, the
+ * adapter's) QUIT.
  */
 export async function shutdown(app: INestApplication, signal: string, drainMs = 0): Promise<void> {
   const logger = new Logger('Shutdown');

@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench`.
 
 /** A server configuration the benchmark can run. */
-export type ServerConfigName = 'async' | 'hybrid' | 'legacy';
+export type ServerConfigName = 'async' | 'hybrid' | 'legacy' | 'async-uncoalesced';
 export type ConfigName = ServerConfigName | 'redis-benchmark';
 
 export const SERVER_CONFIGS: Record<
@@ -17,8 +17,14 @@ export const SERVER_CONFIGS: Record<
     label: 'hybrid, REDIS_HYBRID_ASYNC=false (legacy path)',
     env: { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' },
   },
+  // Only on request (--config): async with socket write coalescing off, for an A/B run of it.
+  'async-uncoalesced': {
+    label: 'async, SOCKET_WRITE_COALESCING=false',
+    env: { REDIS_PROVIDER: 'async', SOCKET_WRITE_COALESCING: 'false' },
+  },
 };
 const ALL_CONFIGS: ConfigName[] = ['async', 'hybrid', 'legacy', 'redis-benchmark'];
+const KNOWN_CONFIGS: ConfigName[] = [...ALL_CONFIGS, 'async-uncoalesced'];
 
 export interface BenchOptions {
   /** Connected players (sockets); the first rooms × 4 play, any others stay connected idle. */
@@ -60,7 +66,8 @@ const HELP = `npm run bench -- [flags]
   --duration S       measured seconds per configuration (default 10; smoke 2)
   --warmup S         seconds of play before measuring (default 3; smoke 1)
   --instances N      server processes per configuration on one Redis (default 1)
-  --config LIST      subset of async,hybrid,legacy,redis-benchmark (default all)
+  --config LIST      subset of async,hybrid,legacy,redis-benchmark (default all), or
+                     async-uncoalesced (async, SOCKET_WRITE_COALESCING=false)
   --url URL[,URL]    load existing server(s) instead of spawning (config "external")
   --redis URL        Redis the servers use (default $REDIS_URL or redis://127.0.0.1:6379)
   --prefix P         key prefix of the --url server, for the per-room key size
@@ -146,8 +153,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       .filter(Boolean)
       .map((c) => (c === 'rb' ? 'redis-benchmark' : c) as ConfigName);
     for (const c of configs) {
-      if (!ALL_CONFIGS.includes(c))
-        throw new Error(`unknown config ${c}: use ${ALL_CONFIGS.join(',')}`);
+      if (!KNOWN_CONFIGS.includes(c))
+        throw new Error(`unknown config ${c}: use ${KNOWN_CONFIGS.join(',')}`);
     }
   }
   const targetScore = num('target-score', 7);

@@ -1,0 +1,164 @@
+import { Logger, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.constants';
+import { withPublishFailuresLogged } from './publish-failures';
+import {
+  clusterOptionsFor,
+  describeRedis,
+  redisOptionsFor,
+  watchConnection,
+  type RedisClient,
+} from './redis-clients';
+
+/** The adapter's two connections: it publishes on one and subscribes on the other. */
+export type AdapterRole = 'pub' | 'sub';
+
+/** ioredis options of one adapter connection: the store's retry strategy and timeouts. */
+export function adapterRedisOptions(config: AppConfig, role: AdapterRole): RedisOptions {
+  const { retryStrategy, connectTimeout, commandTimeout } = redisOptionsFor(config, 'async');
+  const options: RedisOptions = {
+    lazyConnect: true,
+    connectionName: `hokm:adapter:${role}`,
+    connectTimeout,
+    retryStrategy,
+    // Unlike the store's, these queue while disconnected: the adapter subscribes as the gateway
+    // is created (before boot has connected), and a push made during a blip is sent on reconnect.
+    enableOfflineQueue: true,
+  };
+  if (role === 'sub') return options;
+  // The publisher pipelines (the pushes of every change made in one tick leave in one write),
+  // and a publish gives up after the store's command timeout rather than queueing on.
+  return { ...options, enableAutoPipelining: true, commandTimeout };
+}
+
+/** ioredis Cluster options of one adapter connection, when REDIS_CLUSTER_NODES is set. */
+export function adapterClusterOptions(config: AppConfig, role: AdapterRole): ClusterOptions {
+  const { lazyConnect, enableOfflineQueue, enableAutoPipelining, ...redisOptions } =
+    adapterRedisOptions(config, role);
+  return {
+    lazyConnect,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    clusterRetryStrategy: clusterOptionsFor(config, 'async').clusterRetryStrategy,
+    redisOptions,
+    // Sharded pub/sub keeps each channel on one shard instead of every node.
+    shardedSubscribers: role === 'sub',
+  };
+}
+
+/** Resolves once `client` is ready; rejects on its first error or after `timeoutMs`. */
+function untilReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => settle();
+    const onError = (error: Error) => settle(error);
+    const timer = setTimeout(
+      () => settle(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    client.once('ready', onReady);
+    client.once('error', onError);
+    // The subscriber may be connecting already: ioredis connects on a lazy client's first command.
+    if (client.status === 'wait') client.connect().catch(onError);
+  });
+}
+
+/**
+ * The Socket.IO Redis adapter's connections (`hokm:adapter:pub`, `hokm:adapter:sub`), built like
+ * the store's: connected at module init (boot fails fast without Redis), QUIT at shutdown, which
+ * Nest runs after it has closed the gateway.
+ */
+export class AdapterClients implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RedisAdapter');
+  readonly pub: RedisClient;
+  readonly sub: RedisClient;
+  /** What the adapter publishes through: `pub`, its failed publishes logged (publish-failures.ts). */
+  readonly publisher: RedisClient;
+  /** On a Cluster the adapter runs on sharded pub/sub. */
+  readonly sharded: boolean;
+
+  constructor(private readonly config: AppConfig) {
+    this.sharded = config.redis.clusterNodes !== null;
+    this.pub = this.create('pub');
+    this.sub = this.create('sub');
+    this.publisher = withPublishFailuresLogged(this.pub, (message) => this.logger.error(message));
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { clusterNodes, url, connectTimeoutMs } = this.config.redis;
+    try {
+      await Promise.all([this.pub, this.sub].map((c) => untilReady(c, connectTimeoutMs)));
+    } catch (error) {
+      for (const client of [this.pub, this.sub]) client.disconnect();
+      const target = clusterNodes
+        ? `cluster ${clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`
+        : url;
+      throw new Error(
+        `cannot reach Redis at ${describeRedis(target)}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      [this.pub, this.sub].map(async (client) => {
+        if (client.status === 'end') return;
+        // QUIT would wait in the offline queue for a Redis that is not there.
+        if (client.status !== 'ready') {
+          client.disconnect();
+          return;
+        }
+        await client.quit().catch(() => client.disconnect());
+      }),
+    );
+    this.logger.log('adapter connections closed');
+  }
+
+  /** Readiness: the subscriber is connected and the publisher answers a PING within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    for (const [role, client] of [
+      ['publisher', this.pub],
+      ['subscriber', this.sub],
+    ] as const) {
+      if (client.status !== 'ready') throw new Error(`${role} is ${client.status}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pub.ping(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private create(role: AdapterRole): RedisClient {
+    const nodes = this.config.redis.clusterNodes;
+    const client = nodes
+      ? new Cluster(nodes, adapterClusterOptions(this.config, role))
+      : new Redis(this.config.redis.url, adapterRedisOptions(this.config, role));
+    watchConnection(client, `adapter:${role}`);
+    return client;
+  }
+}
+
+/** AdapterClients from APP_CONFIG (see RedisAdapterModule). */
+export const adapterClientsProvider: Provider = {
+  provide: AdapterClients,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => new AdapterClients(config),
+};
