@@ -3,6 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { withPublishFailuresLogged } from './publish-failures';
+import { waitUntilReady } from './wait-until-ready';
 import {
   clusterOptionsFor,
   describeRedis,
@@ -47,30 +48,6 @@ export function adapterClusterOptions(config: AppConfig, role: AdapterRole): Clu
   };
 }
 
-/** Resolves once `client` is ready; rejects on its first error or after `timeoutMs`. */
-function untilReady(client: RedisClient, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const settle = (error?: Error) => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      client.off('error', onError);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onReady = () => settle();
-    const onError = (error: Error) => settle(error);
-    const timer = setTimeout(
-      () => settle(new Error(`no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    client.once('ready', onReady);
-    client.once('error', onError);
-    // The subscriber may be connecting already: ioredis connects on a lazy client's first command.
-    if (client.status === 'wait') client.connect().catch(onError);
-  });
-}
-
 /**
  * The Socket.IO Redis adapter's connections (`hokm:adapter:pub`, `hokm:adapter:sub`), built like
  * the store's: connected at module init (boot fails fast without Redis), QUIT at shutdown, which
@@ -95,7 +72,7 @@ export class AdapterClients implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const { clusterNodes, url, connectTimeoutMs } = this.config.redis;
     try {
-      await Promise.all([this.pub, this.sub].map((c) => untilReady(c, connectTimeoutMs)));
+      await Promise.all([this.pub, this.sub].map((c) => waitUntilReady(c, connectTimeoutMs)));
     } catch (error) {
       for (const client of [this.pub, this.sub]) client.disconnect();
       const target = clusterNodes
