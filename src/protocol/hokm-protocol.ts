@@ -48,6 +48,16 @@ export interface PlayerView {
   cardCount: number;
   /** Added field: true for a server-side bot. */
   bot?: boolean;
+  /** The turn clock acted for them twice in a row: their turns go at the bots' pace. */
+  away: boolean;
+}
+
+/** The receiver of a seated player's view: their own hand only (sorted for display). */
+export interface YouView {
+  playerId: string;
+  seat: number;
+  team: 0 | 1;
+  hand: Card[];
 }
 
 export interface PlayedCardView {
@@ -55,7 +65,10 @@ export interface PlayedCardView {
   card: Card;
 }
 
-/** The receiver's own view of the room; the `state` push and the `get_state` ack carry it. */
+/**
+ * The receiver's view of the room; the `state` push and the `get_state` ack carry it. A seated
+ * player's has `you`; a spectator's has `you: null` and no hand at all.
+ */
 export interface GameView {
   roomCode: string;
   /** +1 on every change to the room, never reused; never goes back on one connection. */
@@ -64,8 +77,8 @@ export interface GameView {
   targetScore: number;
   /** Ordered by seat; team 0 is seats 0 and 2. */
   players: PlayerView[];
-  /** The receiver: their own hand only (sorted for display). */
-  you: { playerId: string; seat: number; team: 0 | 1; hand: Card[] };
+  /** The receiver: their own hand only (sorted for display); null for a spectator. */
+  you: YouView | null;
   hakem: string | null;
   hokm: Suit | null;
   /** Whose action is awaited (the hakem in hokm_selection); null while waiting and after. */
@@ -85,7 +98,24 @@ export interface GameView {
   winnerTeam: 0 | 1 | null;
   /** Added field: the playerId who may add bots while waiting. */
   hostId: string | null;
+  /** The room's current or last match, set when it starts (unguessable); null before. */
+  matchId: string | null;
+  visibility: 'public' | 'private';
+  /** Sockets watching, as counted when this view was made. */
+  spectators: number;
+  /**
+   * When the server acts for `turn` (ms since the epoch, server clock); null when no action is
+   * awaited or the clock is off.
+   */
+  turnDeadline: number | null;
+  /** turnDeadline minus the server clock when this view was made (≥ 0); null with it. */
+  turnRemainingMs: number | null;
 }
+
+/** A seated player's own view: `you` is always there. */
+export type SeatedGameView = GameView & { you: YouView };
+/** A spectator's view: no `you`, no hand. */
+export type SpectatorGameView = GameView & { you: null };
 
 export interface SeatGrant {
   roomCode: string;
@@ -123,8 +153,14 @@ export interface ServerPushes {
   player_left: Versioned & { playerId: string };
   player_disconnected: Versioned & { playerId: string };
   player_reconnected: Versioned & { playerId: string };
-  hokm_selected: Versioned & { playerId: string; suit: Suit };
-  card_played: Versioned & { playerId: string; card: Card };
+  /** The clock ran out for the player: the hokm_selected or card_played that follows is `auto`. */
+  turn_timeout: Versioned & { playerId: string };
+  /** Added: the player is no longer away (after `resume`). */
+  player_resumed: Versioned & { playerId: string };
+  /** `auto: true` when the turn clock named it for the hakem. */
+  hokm_selected: Versioned & { playerId: string; suit: Suit; auto?: true };
+  /** `auto: true` when the turn clock played it for the player. */
+  card_played: Versioned & { playerId: string; card: Card; auto?: true };
   trick_won: Versioned & { winner: string; cards: PlayedCardView[]; tricks: [number, number] };
   hand_complete: Versioned & {
     handNumber: number;

@@ -1,10 +1,10 @@
 // A simple, deterministic Hokm bot: sensible card play, no memory of past tricks, always legal.
 import { rankValue, suitOf } from './cards';
-import { legalCards, SEAT_COUNT, trickWinner } from './rules';
-import { SUITS, type Action, type Card, type RoomState, type Suit } from './types';
+import { legalCards, SEAT_COUNT, trickWinner } from './table';
+import { SUITS, type Card, type MoveAction, type RoomState, type Suit } from './types';
 
 /** The bot's next action, or null when nothing is awaited from it. */
-export function chooseBotAction(state: RoomState, botId: string): Action | null {
+export function chooseBotAction(state: RoomState, botId: string): MoveAction | null {
   const match = state.match;
   if (!match || match.turn !== botId) return null;
   if (state.phase === 'hokm_selection') {

@@ -2,6 +2,7 @@
 // every action. Hot loops use plain throws rather than expect() so thousands of games stay fast.
 import fc from 'fast-check';
 import { FULL_DECK, sortHand } from './cards';
+import { dueActions, nextDeadline, turnDeadline } from './deadlines';
 import { seededRng } from './rng';
 import { applyAction, newRoom } from './rules';
 import { SORTED_DECK } from './testing';
@@ -11,13 +12,15 @@ import {
   type Action,
   type Card,
   type DomainEvent,
+  type MoveAction,
   type PlayedCard,
   type RoomState,
   type Rng,
   type RuleErrorCode,
   type Suit,
+  type TurnClock,
 } from './types';
-import { viewFor } from './view';
+import { spectatorView, viewFor } from './view';
 
 const IDS = ['p0', 'p1', 'p2', 'p3'];
 const GARBAGE = [
@@ -87,6 +90,8 @@ class Game {
   /** Whether the views of the current state are checked. */
   private deep = true;
   refusals = 0;
+  /** Clocked games: consecutive timeouts by player, as HOKM_RULES.md words them. */
+  readonly timeouts = new Map<string, number>();
 
   constructor(
     readonly rng: Rng,
@@ -114,9 +119,24 @@ class Game {
     this.deep = this.thorough || this.pick.int(16) === 0;
     this.state = result.state;
     this.steps++;
-    this.checkEvents(before, action, result.events);
+    if (result.state === before) {
+      // Only a deadline (or a scheduled move) that no longer applies may be a silent no-op.
+      check(result.events.length === 0, `${action.type}: a no-op with events`);
+      check(mayBeStale(action), `${JSON.stringify(action)} changed nothing`);
+    } else {
+      this.checkEvents(before, action, result.events);
+    }
+    this.checkClock(before, action);
     this.checkInvariants();
     return result.events;
+  }
+
+  /** Applies an action that must change nothing at all (a stale deadline). */
+  noop(action: Action): void {
+    const before = this.state;
+    const result = applyAction(before, action, this.rng);
+    check(result.ok && result.state === before, `stale ${JSON.stringify(action)} applied`);
+    check(result.ok && result.events.length === 0, `stale ${action.type} has events`);
   }
 
   /** Applies an action that must be refused with `code`, leaving the state untouched. */
@@ -138,7 +158,7 @@ class Game {
   }
 
   /** A random legal move by whoever is awaited. */
-  legalMove(): Action {
+  legalMove(): MoveAction {
     const m = this.state.match!;
     const turn = m.turn!;
     if (this.state.phase === 'hokm_selection') {
@@ -220,6 +240,10 @@ class Game {
   }
 
   private checkEvents(before: RoomState, action: Action, events: DomainEvent[]): void {
+    if (action.type === 'turn_timeout') {
+      this.checkTimeout(before, action, events);
+      return;
+    }
     const after = this.state;
     if (action.type === 'join') {
       const types = events.map((e) => e.type).join();
@@ -310,6 +334,76 @@ class Game {
     }
   }
 
+  /** The clock's move: announced first, marked auto, legal, and otherwise the plain move. */
+  private checkTimeout(
+    before: RoomState,
+    action: Extract<Action, { type: 'turn_timeout' }>,
+    events: DomainEvent[],
+  ): void {
+    const { playerId } = action;
+    const m = before.match!;
+    check(m.turn === playerId && m.turnStartedAt === action.turnStartedAt, 'timeout of a turn');
+    const due = turnDeadline(before, action.clock);
+    check(due !== null && due <= action.at, `timeout before its deadline ${due} at ${action.at}`);
+    check(same(events[0], { type: 'turn_timeout', playerId }), 'turn_timeout comes first');
+    const made = events[1];
+    check(
+      (made?.type === 'hokm_selected' || made?.type === 'card_played') &&
+        made.playerId === playerId &&
+        made.auto === true,
+      `auto move ${JSON.stringify(made)}`,
+    );
+    const { auto: _auto, ...plain } = made;
+    const rest = events.slice(2);
+    check(
+      rest.every((e) => !('auto' in e)),
+      'only the clock move is auto',
+    );
+    if (plain.type === 'hokm_selected') {
+      check(before.phase === 'hokm_selection', 'hokm named in its phase');
+      this.checkEvents(before, { type: 'select_hokm', playerId, suit: plain.suit }, [
+        plain,
+        ...rest,
+      ]);
+    } else {
+      const legal = referenceLegal(m.hands[playerId]!, m.currentTrick);
+      check(legal.includes(plain.card), `the clock played ${plain.card}, not a legal card`);
+      this.checkEvents(before, { type: 'play_card', playerId, card: plain.card }, [plain, ...rest]);
+    }
+  }
+
+  /** Away and timeout counts against the model; when the awaited action became awaited. */
+  private checkClock(before: RoomState, action: Action): void {
+    const after = this.state;
+    const changed = after !== before;
+    const moved = action.type === 'select_hokm' || action.type === 'play_card';
+    if (changed && action.type === 'turn_timeout') {
+      this.timeouts.set(action.playerId, (this.timeouts.get(action.playerId) ?? 0) + 1);
+    } else if (changed && (moved || action.type === 'resume' || action.type === 'reconnect')) {
+      this.timeouts.set(action.playerId, 0);
+    }
+    for (const p of after.players) {
+      const count = this.timeouts.get(p.playerId) ?? 0;
+      check((p.timeouts ?? 0) === count, `${p.playerId} timeouts ${p.timeouts} vs ${count}`);
+      check((p.away === true) === count >= 2, `${p.playerId} away ${p.away} after ${count}`);
+      check(p.timeouts !== 0 && p.away !== false, 'clear marks are left out of the state');
+    }
+    const m = after.match;
+    if (!m || !changed) return;
+    const previous = before.match?.turnStartedAt ?? null;
+    const at = action.at ?? null;
+    const handedOn = moved || action.type === 'turn_timeout' || before.match === null;
+    let expected: number | null;
+    if (m.turn === null) expected = null;
+    else if (!handedOn) expected = previous ?? at;
+    else if (at === null) expected = null;
+    else expected = previous === null ? at : Math.max(at, previous + 1);
+    check(
+      (m.turnStartedAt ?? null) === expected,
+      `${action.type}: turn started ${m.turnStartedAt}, expected ${expected}`,
+    );
+  }
+
   private checkInvariants(): void {
     const s = this.state;
     const m = s.match;
@@ -369,6 +463,11 @@ class Game {
     const table: readonly string[] = [...m.currentTrick, ...(m.lastTrick?.cards ?? [])].map(
       (p) => p.card,
     );
+    const watched = spectatorView(s, 0, CLOCK_ON);
+    check(watched.you === null, 'a spectator has no seat');
+    for (const quoted of JSON.stringify(watched).match(CARD_IN_JSON) ?? []) {
+      check(table.includes(quoted.slice(1, -1)), `a spectator sees ${quoted}`);
+    }
     for (const p of s.players) {
       const view = viewFor(s, p.playerId);
       const own: readonly string[] = m.hands[p.playerId]!;
@@ -387,6 +486,94 @@ class Game {
       );
     }
   }
+}
+
+/** Actions that may find their deadline gone (or their turn passed) and change nothing. */
+function mayBeStale(action: Action): boolean {
+  if (action.type === 'play_card' || action.type === 'select_hokm') {
+    return action.turnStartedAt !== undefined;
+  }
+  return ['turn_timeout', 'grace_expired', 'resume', 'disconnect', 'reconnect'].includes(
+    action.type,
+  );
+}
+
+const CLOCK_ON: TurnClock = { turnMs: 30_000, botDelayMs: 1_000, graceMs: 120_000 };
+const T0 = 1_700_000_000_000;
+
+/**
+ * One random match with the turn clock: time jumps by random amounts, whatever is due is applied
+ * as the store will (graces, timeouts, bots' moves), humans move or idle, stale deadlines and
+ * early timeouts are tried, players resume, drop and come back. Ends in game over or abandoned.
+ */
+function playClockGame(seed: number, targetScore: number, clock: TurnClock): Game {
+  const game = new Game(seededRng(seed), seededRng(seed ^ 0x2545f491), targetScore);
+  let now = T0;
+  const bots = IDS.slice(1).filter(() => game.pick.int(3) === 0);
+  for (const id of IDS.slice(1)) {
+    game.accept({ type: 'join', playerId: id, name: id, bot: bots.includes(id), at: now });
+  }
+  const humans = IDS.filter((id) => !bots.includes(id));
+  const jumps = [0, 1, clock.botDelayMs, clock.turnMs / 2, clock.turnMs, clock.turnMs * 2];
+  const running = (): boolean =>
+    game.state.phase === 'hokm_selection' || game.state.phase === 'gameplay';
+
+  while (running()) {
+    check(game.steps < 20000, 'the match never ended');
+    now += game.randomOf(jumps) + game.pick.int(50);
+    // The store: everything due now, in order, until nothing is (a bot may follow a bot).
+    for (let round = 0; ; round++) {
+      check(round < 20, 'deadlines keep falling due');
+      const due = dueActions(game.state, now, clock);
+      if (due.length === 0) break;
+      for (const action of due) game.accept(action);
+    }
+    const next = nextDeadline(game.state, clock);
+    check(next === null || next > now, `a deadline at ${next} left behind at ${now}`);
+    if (!running()) break;
+
+    const m = game.state.match!;
+    const turn = m.turn!;
+    const start = m.turnStartedAt!;
+    const mover = game.state.players.find((p) => p.playerId === turn)!;
+    const roll = game.pick.int(20);
+    if (roll === 0) {
+      // Early, mistaken or outdated deadlines change nothing.
+      const deadline = turnDeadline(game.state, clock);
+      const timeout: Extract<Action, { type: 'turn_timeout' }> = {
+        type: 'turn_timeout',
+        playerId: turn,
+        turnStartedAt: start,
+        at: now,
+        clock,
+      };
+      game.noop({ ...timeout, turnStartedAt: start - 1 });
+      game.noop({ ...timeout, playerId: game.randomOf(IDS.filter((id) => id !== turn)) });
+      if (deadline !== null) game.noop({ ...timeout, at: deadline - 1 });
+      if (mover.bot !== true) game.noop({ ...timeout, clock: { ...clock, turnMs: 0 } });
+      const move = game.legalMove();
+      game.noop({ ...move, turnStartedAt: start - 1, at: now });
+    } else if (roll === 1) {
+      game.accept({ type: 'resume', playerId: game.randomOf(humans), at: now });
+    } else if (roll === 2) {
+      const who = game.randomOf(humans);
+      game.accept({ type: 'disconnect', playerId: who, at: now });
+      if (game.pick.int(4) !== 0) {
+        game.accept({ type: 'reconnect', playerId: who, connectionId: `c${now}`, at: now });
+      }
+    } else if (roll === 3) {
+      game.illegalMove();
+    } else if (mover.bot !== true && mover.connected && roll < 12) {
+      game.accept({ ...game.legalMove(), at: now });
+    }
+    // Else the awaited player idles (or is a bot, or is away from the table) until a deadline.
+    for (const p of game.state.players) {
+      if (!p.connected && game.pick.int(3) === 0) {
+        game.accept({ type: 'reconnect', playerId: p.playerId, connectionId: `r${now}`, at: now });
+      }
+    }
+  }
+  return game;
 }
 
 /** Plays one random game to game over; returns the game for extra assertions. */
@@ -418,6 +605,7 @@ function playRandomGame(seed: number, targetScore: number, thorough: boolean): G
 // Sized to keep the domain specs under ~20 s on a 2-core machine (jest runs ~3x slower than node).
 const THOROUGH_GAMES = 200;
 const LIGHT_GAMES = 1000;
+const CLOCK_GAMES = 150;
 
 describe('random games (property)', () => {
   /** Plays numRuns random games (targets 1..7) and returns how many moves were made and refused. */
@@ -450,6 +638,34 @@ describe('random games (property)', () => {
 
     expect(totals.games).toBe(LIGHT_GAMES);
     expect(totals.steps).toBeGreaterThan(totals.games * 50);
+  });
+
+  it('keep every rule and invariant when the turn clock acts at random moments', () => {
+    const totals = { games: 0, overs: 0, steps: 0, timeouts: 0, aways: 0 };
+    const clocks = fc.record({
+      turnMs: fc.constantFrom(0, 1_000, 30_000),
+      botDelayMs: fc.constantFrom(0, 1, 700),
+      graceMs: fc.constantFrom(5_000, 90_000),
+    });
+
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 1, max: 7 }), clocks, (seed, target, clock) => {
+        const game = playClockGame(seed, target, clock);
+        totals.games++;
+        totals.steps += game.steps;
+        if (game.state.phase === 'game_over') totals.overs++;
+        for (const count of game.timeouts.values()) {
+          totals.timeouts += count;
+          if (count >= 2) totals.aways++;
+        }
+      }),
+      { numRuns: CLOCK_GAMES },
+    );
+
+    expect(totals.games).toBe(CLOCK_GAMES);
+    expect(totals.overs).toBeGreaterThan(CLOCK_GAMES / 4);
+    expect(totals.timeouts).toBeGreaterThan(CLOCK_GAMES);
+    expect(totals.aways).toBeGreaterThan(0);
   });
 
   it('abandon the match when a seated player leaves or their grace runs out', () => {

@@ -1,35 +1,41 @@
 // The Hokm rules as pure functions: (state, action, rng) → next state + events, or a refusal.
-import { FULL_DECK, isCard, rankValue, shuffle, suitOf } from './cards';
+import { FULL_DECK, isCard, shuffle, suitOf } from './cards';
+import { cloneRoom, fail, notInRoom, phaseMessage, unchanged } from './rule-results';
+import {
+  bySeat,
+  findPlayer,
+  isMatchRunning,
+  nextPlayerId,
+  SEAT_COUNT,
+  seatOf,
+  seatOrderFrom,
+  teamOfSeat,
+  trickWinner,
+} from './table';
+import { afterOwnMove, isMarked, present, resume, stampTurn, turnTimeout } from './turn-clock';
 import type {
   Action,
-  Card,
   DomainEvent,
   MatchState,
-  Phase,
+  MoveAction,
   PlayedCard,
   RoomState,
   Rng,
   RuleError,
-  RuleErrorCode,
   RuleResult,
   SeatedPlayer,
   Suit,
   Team,
 } from './types';
 
-/** Seats at a Hokm table. */
-export const SEAT_COUNT = 4;
+// Long-standing exports of this module; they live in table.ts so the bots can use them too.
+export { legalCards, SEAT_COUNT, teamOfSeat, trickWinner } from './table';
 /** Tricks a team needs to win a hand. */
 export const TRICKS_TO_WIN_HAND = 7;
 /** Cards each player gets before the hokm is named. */
 export const FIRST_DEAL = 5;
 /** Cards each player gets after the hokm is named. */
 export const SECOND_DEAL = 8;
-
-/** The team of a seat: seats 0 and 2 are team 0, seats 1 and 3 team 1. */
-export function teamOfSeat(seat: number): Team {
-  return seat % 2 === 0 ? 0 : 1;
-}
 
 /** A fresh waiting room with the host in seat 0; the store sets the real version. */
 export function newRoom(
@@ -50,29 +56,15 @@ export function newRoom(
   };
 }
 
-/** The card taking a (partial) trick: the highest trump, else the highest of the suit led. */
-export function trickWinner(cards: readonly PlayedCard[], hokm: Suit | null): PlayedCard | null {
-  const first = cards[0];
-  if (!first) return null;
-  let best = first;
-  for (const played of cards.slice(1)) {
-    if (beats(played.card, best.card, hokm)) best = played;
-  }
-  return best;
-}
-
-/** The cards the player may play now; empty unless it is their turn in gameplay. */
-export function legalCards(state: RoomState, playerId: string): Card[] {
-  const match = state.match;
-  if (state.phase !== 'gameplay' || !match || match.turn !== playerId) return [];
-  const hand = match.hands[playerId] ?? [];
-  const led = match.ledSuit;
-  const following = led === null ? [] : hand.filter((c) => suitOf(c) === led);
-  return following.length > 0 ? following : [...hand];
-}
-
-/** Applies an action without mutating `state`; a bad one is refused, a no-op returns `state`. */
+/**
+ * Applies an action without mutating `state`; a bad one is refused, a no-op returns `state`.
+ * Every change that hands the turn to someone records when (`match.turnStartedAt`, from `at`).
+ */
 export function applyAction(state: RoomState, action: Action, rng: Rng): RuleResult {
+  return stampTurn(state, action, applyRule(state, action, rng));
+}
+
+function applyRule(state: RoomState, action: Action, rng: Rng): RuleResult {
   switch (action.type) {
     case 'join':
       return join(state, action, rng);
@@ -83,11 +75,18 @@ export function applyAction(state: RoomState, action: Action, rng: Rng): RuleRes
     case 'reconnect':
       return reconnect(state, action.playerId, action.connectionId);
     case 'grace_expired':
-      return graceExpired(state, action.playerId);
+      return graceExpired(state, action.playerId, action.disconnectedAt);
     case 'select_hokm':
-      return seatRefusal(state, action) ?? selectHokm(state, action.playerId, action.suit);
     case 'play_card':
-      return seatRefusal(state, action) ?? playCard(state, action.playerId, action.card, rng);
+      return (
+        staleMove(state, action) ??
+        seatRefusal(state, action) ??
+        afterOwnMove(state, move(state, action, rng), action.playerId)
+      );
+    case 'turn_timeout':
+      return turnTimeout(state, action, (from, chosen) => move(from, chosen, rng));
+    case 'resume':
+      return resume(state, action.playerId);
     default:
       return unknownAction(action);
   }
@@ -172,20 +171,31 @@ function reconnect(
       `The match in this room ${ended}: its seats can't be taken back. Create or join another room.`,
     );
   }
-  if (player.connected && player.connectionId === connectionId) return unchanged(state);
+  const sameSocket = player.connected && player.connectionId === connectionId;
+  if (sameSocket && !isMarked(player)) return unchanged(state);
   const next = cloneRoom(state);
+  // Coming back means being at the table again: away and the count of timeouts go too.
   next.players = next.players.map((p) => {
     if (p.playerId !== playerId) return p;
-    const { disconnectedAt: _gone, ...rest } = p;
+    const { disconnectedAt: _gone, ...rest } = present(p);
     return withConnection({ ...rest, connected: true }, connectionId);
   });
-  return { ok: true, state: next, events: [{ type: 'player_reconnected', playerId }] };
+  const type = sameSocket ? 'player_resumed' : 'player_reconnected';
+  return { ok: true, state: next, events: [{ type, playerId }] };
 }
 
-function graceExpired(state: RoomState, playerId: string): RuleResult {
+function graceExpired(
+  state: RoomState,
+  playerId: string,
+  disconnectedAt: number | undefined,
+): RuleResult {
   const player = findPlayer(state, playerId);
   // The player came back (or already left) before the timer fired: the timer lost the race.
   if (!player || player.connected) return unchanged(state);
+  // A timer of an earlier disconnect: the seat dropped again since, with its own grace.
+  if (disconnectedAt !== undefined && player.disconnectedAt !== disconnectedAt) {
+    return unchanged(state);
+  }
   if (state.phase === 'waiting_for_players') return removeWaitingPlayer(state, playerId);
   if (!isMatchRunning(state.phase)) return unchanged(state);
   const next = cloneRoom(state);
@@ -272,6 +282,12 @@ function playCard(state: RoomState, playerId: string, card: string, rng: Rng): R
 
   if (m.tricks[team] >= TRICKS_TO_WIN_HAND) endHand(next, team, rng, events);
   return { ok: true, state: next, events };
+}
+
+function move(state: RoomState, action: MoveAction, rng: Rng): RuleResult {
+  return action.type === 'select_hokm'
+    ? selectHokm(state, action.playerId, action.suit)
+    : playCard(state, action.playerId, action.card, rng);
 }
 
 function unknownAction(action: never): RuleError {
@@ -376,37 +392,6 @@ function deal(m: MatchState, order: readonly string[], count: number): void {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function beats(challenger: Card, best: Card, hokm: Suit | null): boolean {
-  const suit = suitOf(challenger);
-  if (suit === suitOf(best)) return rankValue(challenger) > rankValue(best);
-  // The best card is of the suit led or a trump, so another suit can only win as a trump.
-  return hokm !== null && suit === hokm;
-}
-
-// Copies every object the rules write to; spreads keep fields added to the types later.
-function cloneRoom(state: RoomState): RoomState {
-  return {
-    ...state,
-    players: state.players.map((p) => ({ ...p })),
-    match: state.match && cloneMatch(state.match),
-  };
-}
-
-function cloneMatch(m: MatchState): MatchState {
-  const hands: Record<string, Card[]> = {};
-  for (const id of Object.keys(m.hands)) hands[id] = [...(m.hands[id] ?? [])];
-  const copyCards = (cards: PlayedCard[]): PlayedCard[] => cards.map((p) => ({ ...p }));
-  return {
-    ...m,
-    hands,
-    deck: [...m.deck],
-    currentTrick: copyCards(m.currentTrick),
-    lastTrick: m.lastTrick && { ...m.lastTrick, cards: copyCards(m.lastTrick.cards) },
-    tricks: [m.tricks[0], m.tricks[1]],
-    scores: [m.scores[0], m.scores[1]],
-  };
-}
-
 function seatedPlayer(playerId: string, name: string, seat: number, bot?: boolean): SeatedPlayer {
   return bot === true
     ? { playerId, name, seat, connected: true, bot: true }
@@ -421,56 +406,8 @@ function withConnection(player: SeatedPlayer, connectionId: string | undefined):
   return { ...player, connectionId };
 }
 
-function findPlayer(state: RoomState, playerId: string): SeatedPlayer | undefined {
-  return state.players.find((p) => p.playerId === playerId);
-}
-
-function seatOf(state: RoomState, playerId: string): number {
-  return findPlayer(state, playerId)?.seat ?? -1;
-}
-
 function nameOf(state: RoomState, playerId: string): string {
   return findPlayer(state, playerId)?.name ?? 'another player';
-}
-
-function bySeat(players: SeatedPlayer[]): SeatedPlayer[] {
-  return [...players].sort((a, b) => a.seat - b.seat);
-}
-
-/** The player in the next seat (seat + 1 mod 4). */
-function nextPlayerId(state: RoomState, playerId: string): string {
-  const seat = (seatOf(state, playerId) + 1) % SEAT_COUNT;
-  return (state.players.find((p) => p.seat === seat) as SeatedPlayer).playerId;
-}
-
-/** All four playerIds in play order, starting with `first`. */
-function seatOrderFrom(state: RoomState, first: string): string[] {
-  const ids = bySeat(state.players).map((p) => p.playerId);
-  const start = ids.indexOf(first);
-  return ids.map((_, i) => ids[(start + i) % ids.length] as string);
-}
-
-function isMatchRunning(phase: Phase): boolean {
-  return phase === 'hokm_selection' || phase === 'gameplay';
-}
-
-function phaseMessage(phase: Phase): string {
-  switch (phase) {
-    case 'waiting_for_players':
-      return 'The match has not started yet: it starts when four players have joined.';
-    case 'hokm_selection':
-      return 'The hakem is choosing the hokm.';
-    case 'gameplay':
-      return 'The hand is being played and the hokm is already chosen.';
-    case 'game_over':
-      return 'The match is over; leave the room to play again.';
-    case 'abandoned':
-      return 'The match was abandoned; leave the room to play again.';
-  }
-}
-
-function fail(code: RuleErrorCode, message: string): RuleError {
-  return { ok: false, code, message };
 }
 
 // A seat never has two sockets: one that was replaced no longer speaks for it.
@@ -486,10 +423,8 @@ function seatRefusal(
   return null;
 }
 
-function notInRoom(): RuleError {
-  return fail('NOT_IN_ROOM', 'You are not seated in this room: join it first.');
-}
-
-function unchanged(state: RoomState): RuleResult {
-  return { ok: true, state, events: [] };
+// A scheduled move (a bot's) names the turn it was meant for; a later turn is not its business.
+function staleMove(state: RoomState, action: MoveAction): RuleResult | null {
+  if (action.turnStartedAt === undefined) return null;
+  return (state.match?.turnStartedAt ?? null) === action.turnStartedAt ? null : unchanged(state);
 }

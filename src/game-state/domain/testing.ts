@@ -2,7 +2,16 @@
 import { FULL_DECK } from './cards';
 import { applyAction, newRoom } from './rules';
 import { seededRng } from './rng';
-import type { Action, Card, PlayedCard, RoomState, Rng, RuleSuccess, Suit } from './types';
+import type {
+  Action,
+  Card,
+  PlayedCard,
+  RoomState,
+  Rng,
+  RuleSuccess,
+  Suit,
+  TurnClock,
+} from './types';
 
 /** Applies an action that must succeed; throws with the refusal otherwise (test setup only). */
 export function applyOk(state: RoomState, action: Action, rng: Rng = seededRng(1)): RuleSuccess {
@@ -21,6 +30,23 @@ export function roomWith(count: number, rng: Rng = seededRng(1), targetScore = 7
   return state;
 }
 
+/** The turn clock of the specs: 30 s a turn, bots after 1 s, two minutes of grace. */
+export const CLOCK: TurnClock = { turnMs: 30_000, botDelayMs: 1_000, graceMs: 120_000 };
+
+/**
+ * A started match whose joins happened at `at` (so the hakem's turn started then); players in
+ * `bots` join as bots. p0 is the host.
+ */
+export function timedRoom(at: number, rng: Rng = seededRng(1), bots: string[] = []): RoomState {
+  let state = newRoom('ROOM42', 7, { playerId: 'p0', name: 'Player 0' });
+  for (const id of ['p1', 'p2', 'p3']) {
+    const name = `Player ${id.slice(1)}`;
+    const join: Action = { type: 'join', playerId: id, name, bot: bots.includes(id), at };
+    state = applyOk(state, join, rng).state;
+  }
+  return state;
+}
+
 /** Options for a hand-built gameplay state; players p0..p3 sit in seats 0..3. */
 export interface TableSetup {
   /** Hands by seat. */
@@ -34,6 +60,8 @@ export interface TableSetup {
   scores?: [number, number];
   targetScore?: number;
   handNumber?: number;
+  /** When the awaited action became awaited; absent means unknown (as before the clock). */
+  turnStartedAt?: number;
 }
 
 /** A gameplay state with exactly the given hands (other cards count as already played). */
@@ -61,6 +89,7 @@ export function tableState(setup: TableSetup): RoomState {
       hakem: `p${hakemSeat}`,
       hokm: setup.hokm,
       turn: `p${turnSeat}`,
+      ...(setup.turnStartedAt === undefined ? {} : { turnStartedAt: setup.turnStartedAt }),
       ledSuit: first ? (first.card.slice(first.card.indexOf('_') + 1) as Suit) : null,
       currentTrick: trick.map((p) => ({ ...p })),
       lastTrick: null,

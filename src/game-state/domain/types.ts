@@ -24,6 +24,10 @@ export interface SeatedPlayer {
   connectionId?: string;
   /** Server-side only: when the seat's connection dropped (ms); keys its grace deadline. */
   disconnectedAt?: number;
+  /** Server-side: the turn clock acted for them twice in a row; their turns go at the bots' pace. */
+  away?: boolean;
+  /** Server-side: consecutive turns the clock acted for them (absent when 0). */
+  timeouts?: number;
 }
 
 /** One card on the table. */
@@ -42,6 +46,11 @@ export interface MatchState {
   hokm: Suit | null;
   /** playerId whose action is awaited; null in game_over and abandoned. */
   turn: string | null;
+  /**
+   * When the awaited action (the hokm or a card) became awaited (ms); null when `turn` is null or
+   * the start is unknown. Absent in states stored before the turn clock: unknown as well.
+   */
+  turnStartedAt?: number | null;
   ledSuit: Suit | null;
   currentTrick: PlayedCard[];
   lastTrick: { cards: PlayedCard[]; winner: string } | null;
@@ -72,8 +81,12 @@ export type DomainEvent =
   | { type: 'player_disconnected'; playerId: string }
   | { type: 'player_reconnected'; playerId: string }
   | { type: 'match_started'; hakem: string }
-  | { type: 'hokm_selected'; playerId: string; suit: Suit }
-  | { type: 'card_played'; playerId: string; card: Card }
+  /** The clock ran out for `playerId`: the hokm_selected or card_played after it is `auto`. */
+  | { type: 'turn_timeout'; playerId: string }
+  /** The player is no longer away (or their count of timeouts was cleared) by `resume`. */
+  | { type: 'player_resumed'; playerId: string }
+  | { type: 'hokm_selected'; playerId: string; suit: Suit; auto?: true }
+  | { type: 'card_played'; playerId: string; card: Card; auto?: true }
   | { type: 'trick_won'; winner: string; cards: PlayedCard[]; tricks: [number, number] }
   | {
       type: 'hand_complete';
@@ -87,17 +100,67 @@ export type DomainEvent =
   | { type: 'game_over'; winnerTeam: Team; scores: [number, number] }
   | { type: 'abandoned'; reason: 'player_left' | 'grace_expired'; playerId: string };
 
-/** An action a player (or the grace timer) takes on a room. */
+/** The turn clock's settings, passed to the rules and deadlines as a value. */
+export interface TurnClock {
+  /** How long a human has for an awaited action (ms); 0 switches the clock off for humans. */
+  turnMs: number;
+  /** How long a bot (and an away human, when the clock is on) takes for its move (ms). */
+  botDelayMs: number;
+  /** How long a disconnected human keeps the seat (ms). */
+  graceMs: number;
+}
+
+/**
+ * An action a player, a bot or a deadline takes on a room. `at` is when it happens (ms, the
+ * server's clock): the only way time enters the rules; an action that starts an awaited action
+ * without `at` leaves that turn's start unknown (no deadline for it).
+ */
 export type Action =
-  | { type: 'join'; playerId: string; name: string; bot?: boolean; connectionId?: string }
-  | { type: 'leave'; playerId: string }
+  | {
+      type: 'join';
+      playerId: string;
+      name: string;
+      bot?: boolean;
+      connectionId?: string;
+      at?: number;
+    }
+  | { type: 'leave'; playerId: string; at?: number }
   | { type: 'disconnect'; playerId: string; at?: number }
   /** Also moves a connected seat to a new socket (a second tab, a phone that changed networks). */
-  | { type: 'reconnect'; playerId: string; connectionId?: string }
-  | { type: 'grace_expired'; playerId: string }
-  /** `connectionId`, when given, must be the seat's current socket (a replaced one is refused). */
-  | { type: 'select_hokm'; playerId: string; suit: Suit; connectionId?: string }
-  | { type: 'play_card'; playerId: string; card: string; connectionId?: string };
+  | { type: 'reconnect'; playerId: string; connectionId?: string; at?: number }
+  /** `disconnectedAt`, when given, must be the seat's current one (else a stale timer: no-op). */
+  | { type: 'grace_expired'; playerId: string; disconnectedAt?: number; at?: number }
+  /**
+   * `connectionId`, when given, must be the seat's current socket (a replaced one is refused).
+   * `turnStartedAt`, when given (a bot's scheduled move), must be the current turn's start, else
+   * the move is stale and changes nothing.
+   */
+  | {
+      type: 'select_hokm';
+      playerId: string;
+      suit: Suit;
+      connectionId?: string;
+      turnStartedAt?: number;
+      at?: number;
+    }
+  | {
+      type: 'play_card';
+      playerId: string;
+      card: string;
+      connectionId?: string;
+      turnStartedAt?: number;
+      at?: number;
+    }
+  /**
+   * The turn clock ran out: applies only while it is still `playerId`'s turn that started at
+   * `turnStartedAt` and `turnDeadline(state, clock)` has passed at `at`; otherwise a no-op.
+   */
+  | { type: 'turn_timeout'; playerId: string; turnStartedAt: number; at: number; clock: TurnClock }
+  /** The player is back at the table: no longer away, count of timeouts cleared. */
+  | { type: 'resume'; playerId: string; at?: number };
+
+/** A move that answers an awaited action: the hakem's hokm or a card. */
+export type MoveAction = Extract<Action, { type: 'select_hokm' | 'play_card' }>;
 
 /** Error codes the rules can answer (a subset of the protocol's codes). */
 export type RuleErrorCode =

@@ -1,9 +1,11 @@
 import { sortHand } from './cards';
 import { seededRng } from './rng';
 import { newRoom } from './rules';
-import { applyOk, roomWith } from './testing';
+import { applyOk, CLOCK, roomWith, timedRoom } from './testing';
 import type { RoomState } from './types';
-import { viewFor } from './view';
+import { spectatorView, viewFor } from './view';
+
+const T0 = 1_700_000_000_000;
 
 function otherPlayersCards(state: RoomState, playerId: string): string[] {
   const m = state.match!;
@@ -29,8 +31,25 @@ describe('viewFor', () => {
       phase: 'waiting_for_players',
       targetScore: 3,
       players: [
-        { playerId: 'p0', name: 'Ann', seat: 0, team: 0, connected: true, cardCount: 0 },
-        { playerId: 'b1', name: 'Bot', seat: 1, team: 1, connected: true, cardCount: 0, bot: true },
+        {
+          playerId: 'p0',
+          name: 'Ann',
+          seat: 0,
+          team: 0,
+          connected: true,
+          cardCount: 0,
+          away: false,
+        },
+        {
+          playerId: 'b1',
+          name: 'Bot',
+          seat: 1,
+          team: 1,
+          connected: true,
+          cardCount: 0,
+          away: false,
+          bot: true,
+        },
       ],
       you: { playerId: 'b1', seat: 1, team: 1, hand: [] },
       hakem: null,
@@ -44,6 +63,11 @@ describe('viewFor', () => {
       handNumber: 0,
       winnerTeam: null,
       hostId: 'p0',
+      matchId: null,
+      visibility: 'private',
+      spectators: 0,
+      turnDeadline: null,
+      turnRemainingMs: null,
     });
   });
 
@@ -91,5 +115,82 @@ describe('viewFor', () => {
 
   it('throws for a player who is not seated (a caller bug)', () => {
     expect(() => viewFor(roomWith(2), 'ghost')).toThrow(/not seated/);
+  });
+});
+
+describe('the turn clock in views', () => {
+  it('shows when the server acts for the turn and how long is left', () => {
+    const state = timedRoom(T0);
+
+    const view = viewFor(state, 'p0', T0 + 12_345, CLOCK);
+
+    expect(view.turnDeadline).toBe(T0 + CLOCK.turnMs);
+    expect(view.turnRemainingMs).toBe(CLOCK.turnMs - 12_345);
+  });
+
+  it('never shows a negative time left', () => {
+    const view = viewFor(timedRoom(T0), 'p1', T0 + CLOCK.turnMs + 500, CLOCK);
+
+    expect(view.turnRemainingMs).toBe(0);
+  });
+
+  it("shows no deadline with the clock off (not even a bot's), nor without a clock", () => {
+    const started = timedRoom(T0, seededRng(1), ['p1', 'p2', 'p3']);
+    const bots: RoomState = { ...started, match: { ...started.match!, hakem: 'p1', turn: 'p1' } };
+    const off = { ...CLOCK, turnMs: 0 };
+
+    expect(viewFor(bots, 'p0', T0, CLOCK).turnDeadline).toBe(T0 + CLOCK.botDelayMs);
+    for (const view of [viewFor(bots, 'p0', T0, off), viewFor(bots, 'p0')]) {
+      expect(view.turnDeadline).toBeNull();
+      expect(view.turnRemainingMs).toBeNull();
+    }
+  });
+
+  it('shows who is away, false for everyone else', () => {
+    const state = timedRoom(T0);
+    const marked: RoomState = {
+      ...state,
+      players: state.players.map((p) =>
+        p.playerId === 'p2' ? { ...p, away: true, timeouts: 2 } : p,
+      ),
+    };
+
+    const view = viewFor(marked, 'p0', T0, CLOCK);
+
+    expect(view.players.map((p) => [p.playerId, p.away])).toEqual(
+      marked.players.map((p) => [p.playerId, p.playerId === 'p2']),
+    );
+    expect(JSON.stringify(view)).not.toContain('timeouts');
+  });
+});
+
+describe('spectatorView', () => {
+  it('is the players table with you: null and no card of any hand', () => {
+    const state = { ...timedRoom(T0, seededRng(3)), version: 9 };
+    const now = T0 + 1_000;
+
+    const view = spectatorView(state, now, CLOCK);
+
+    const { you: _you, ...seated } = viewFor(state, 'p0', now, CLOCK);
+    expect(view).toEqual({ ...seated, you: null });
+    const json = JSON.stringify(view);
+    for (const card of [...Object.values(state.match!.hands).flat(), ...state.match!.deck]) {
+      expect(json).not.toContain(`"${card}"`);
+    }
+  });
+
+  it('shows the cards on the table, which everyone sees', () => {
+    let state = timedRoom(T0, seededRng(3));
+    const hakem = state.match!.hakem;
+    state = applyOk(state, { type: 'select_hokm', playerId: hakem, suit: 'clubs', at: T0 }).state;
+    const card = state.match!.hands[hakem]![0]!;
+    state = applyOk(state, { type: 'play_card', playerId: hakem, card, at: T0 + 1 }).state;
+
+    const view = spectatorView(state, T0 + 2, CLOCK);
+
+    expect(view.currentTrick).toEqual([{ playerId: hakem, card }]);
+    expect(view.players.map((p) => p.cardCount)).toEqual(
+      state.players.map((p) => (p.playerId === hakem ? 12 : 13)),
+    );
   });
 });

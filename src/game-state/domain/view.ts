@@ -1,15 +1,40 @@
-// Projects the full room state onto what one player may see: only their own hand, never the deck.
-import type { GameView, PlayerView } from '../../protocol/hokm-protocol';
+// Projects the full room state onto what one receiver may see: a seated player sees only their own
+// hand, a spectator no hand at all, and nobody ever the deck.
+import type {
+  GameView,
+  PlayerView,
+  SeatedGameView,
+  SpectatorGameView,
+  YouView,
+} from '../../protocol/hokm-protocol';
 import { sortHand } from './cards';
-import { teamOfSeat } from './rules';
-import type { RoomState } from './types';
+import { turnDeadline } from './deadlines';
+import { teamOfSeat } from './table';
+import type { RoomState, SeatedPlayer, TurnClock } from './types';
 
-/** The caller's own GameView; throws if playerId holds no seat (a caller bug). */
-export function viewFor(state: RoomState, playerId: string): GameView {
+/**
+ * The caller's own GameView; throws if playerId holds no seat (a caller bug). With `now` and
+ * `clock` it carries the turn's deadline; without them (or with the clock off) that is null.
+ */
+export function viewFor(
+  state: RoomState,
+  playerId: string,
+  now?: number,
+  clock?: TurnClock,
+): SeatedGameView {
   const me = state.players.find((p) => p.playerId === playerId);
   if (!me) throw new Error(`viewFor: player ${playerId} is not seated in room ${state.roomCode}`);
-  const match = state.match;
+  return { ...tableView(state, now, clock), you: youView(state, me) };
+}
 
+/** A spectator's GameView: the same table as every player sees, `you: null`, no hand anywhere. */
+export function spectatorView(state: RoomState, now: number, clock: TurnClock): SpectatorGameView {
+  return { ...tableView(state, now, clock), you: null };
+}
+
+// Everything but `you`: what every receiver of the room may see. No hand is read here.
+function tableView(state: RoomState, now?: number, clock?: TurnClock): Omit<GameView, 'you'> {
+  const match = state.match;
   const players = [...state.players]
     .sort((a, b) => a.seat - b.seat)
     .map((p): PlayerView => {
@@ -20,10 +45,16 @@ export function viewFor(state: RoomState, playerId: string): GameView {
         team: teamOfSeat(p.seat),
         connected: p.connected,
         cardCount: match?.hands[p.playerId]?.length ?? 0,
+        away: p.away === true,
       };
       if (p.bot === true) view.bot = true;
       return view;
     });
+  // The contract: no deadline shows while the clock is off, not even a bot's.
+  const deadline =
+    now !== undefined && clock !== undefined && clock.turnMs > 0
+      ? turnDeadline(state, clock)
+      : null;
 
   // Every array is copied so a caller mutating the view can never reach the stored state.
   return {
@@ -32,12 +63,6 @@ export function viewFor(state: RoomState, playerId: string): GameView {
     phase: state.phase,
     targetScore: state.targetScore,
     players,
-    you: {
-      playerId: me.playerId,
-      seat: me.seat,
-      team: teamOfSeat(me.seat),
-      hand: sortHand(match?.hands[me.playerId] ?? []),
-    },
     hakem: match?.hakem ?? null,
     hokm: match?.hokm ?? null,
     turn: match?.turn ?? null,
@@ -54,5 +79,20 @@ export function viewFor(state: RoomState, playerId: string): GameView {
     handNumber: match?.handNumber ?? 0,
     winnerTeam: match?.winnerTeam ?? null,
     hostId: state.hostId,
+    // Not in the room state yet: later work fills these (match ids, public rooms, watchers).
+    matchId: null,
+    visibility: 'private',
+    spectators: 0,
+    turnDeadline: deadline,
+    turnRemainingMs: deadline === null || now === undefined ? null : Math.max(0, deadline - now),
+  };
+}
+
+function youView(state: RoomState, me: SeatedPlayer): YouView {
+  return {
+    playerId: me.playerId,
+    seat: me.seat,
+    team: teamOfSeat(me.seat),
+    hand: sortHand(state.match?.hands[me.playerId] ?? []),
   };
 }
