@@ -2,7 +2,7 @@
 // tables of four and play legal Hokm as fast as the server answers. It runs in its own process,
 // driven by the benchmark over IPC (see lib/messages.ts).
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, GameView, SeatGrant, Suit } from '../src/protocol/hokm-protocol';
+import type { Ack, SeatedGameView, SeatGrant, Suit } from '../src/protocol/hokm-protocol';
 import type { FromLoad, LoadStats, ToLoad } from './lib/messages';
 
 const SUITS: Suit[] = ['hearts', 'diamonds', 'clubs', 'spades'];
@@ -82,7 +82,7 @@ function request<T>(socket: Socket, event: string, payload: unknown): Promise<Ac
 }
 
 class Player {
-  view: GameView | null = null;
+  view: SeatedGameView | null = null;
   playerId = '';
   private inFlight = false;
   private actedVersion = -1;
@@ -92,7 +92,7 @@ class Player {
     readonly table: Table | null,
     readonly name: string,
   ) {
-    socket.on('state', (view: GameView) => this.onState(view));
+    socket.on('state', (view: SeatedGameView) => this.onState(view));
   }
 
   /** A fresh seat: forget the last room's view. */
@@ -101,7 +101,7 @@ class Player {
     this.actedVersion = -1;
   }
 
-  onState(view: GameView): void {
+  onState(view: SeatedGameView): void {
     if (view.you.playerId !== this.playerId) return; // a late push from the previous room
     if (this.view && this.view.roomCode === view.roomCode && view.version < this.view.version)
       return;
@@ -134,7 +134,7 @@ class Player {
 
   /** Re-reads the room (after an error or a stall) and acts on what it says. */
   async resync(): Promise<void> {
-    const ack = await request<GameView>(this.socket, 'get_state', {});
+    const ack = await request<SeatedGameView>(this.socket, 'get_state', {});
     if (ack.ok) this.onState(ack.data);
   }
 
@@ -170,7 +170,7 @@ function chooseHokm(hand: string[]): Suit {
 }
 
 /** A legal card: the suit led if held, else anything; a random choice among them. */
-function chooseCard(view: GameView): string {
+function chooseCard(view: SeatedGameView): string {
   const hand = view.you.hand;
   const following = view.ledSuit ? hand.filter((c) => suitOf(c) === view.ledSuit) : [];
   const options = following.length > 0 ? following : hand;
@@ -187,7 +187,7 @@ class Table {
 
   constructor(readonly index: number) {}
 
-  progressed(view: GameView): void {
+  progressed(view: SeatedGameView): void {
     if (view.roomCode !== this.roomCode) return;
     this.lastProgress = performance.now();
     if (view.phase !== 'waiting_for_players') this.started = true;

@@ -1,7 +1,7 @@
 // An instance killed with SIGKILL mid-hand: its players come back through another instance with
 // their session tokens and finish the match, with every acknowledged move still there; players
 // who never come back are timed out by the surviving instances.
-import type { GameView } from '../src/protocol/hokm-protocol';
+import type { SeatedGameView } from '../src/protocol/hokm-protocol';
 import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
 import {
   ackedCards,
@@ -37,7 +37,7 @@ afterAll(async () => {
 }, 30_000);
 
 /** Cards played so far in the current hand. */
-function cardsThisHand(view: GameView): number {
+function cardsThisHand(view: SeatedGameView): number {
   return (view.tricks[0] + view.tricks[1]) * 4 + view.currentTrick.length;
 }
 
@@ -73,7 +73,7 @@ describe('an instance killed mid-hand (SIGKILL)', () => {
         s.client.waitForPush('player_disconnected', (p) => p.playerId === gone.playerId),
       ),
     );
-    const before = new Map(comeback.seats.map((s) => [s.playerId, s.client.state as GameView]));
+    const before = new Map(comeback.seats.map((s) => [s.playerId, s.client.state as SeatedGameView]));
     const ackedBeforeKill = ackedCards(comeback).length;
 
     // Act: B dies at once, without a word to anyone.

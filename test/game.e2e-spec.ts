@@ -5,7 +5,7 @@ import type {
   Ack,
   Card,
   ErrorCode,
-  GameView,
+  SeatedGameView,
   PushEvent,
   RequestEvent,
 } from '../src/protocol/hokm-protocol';
@@ -65,7 +65,7 @@ async function waitingRoom(app: GameApp, count: number): Promise<GameClient[]> {
 }
 
 const me = (client: GameClient): string => client.seat!.playerId;
-const playerIn = (view: GameView, playerId: string) =>
+const playerIn = (view: SeatedGameView, playerId: string) =>
   view.players.find((p) => p.playerId === playerId);
 
 /**
@@ -107,6 +107,11 @@ const VIEW_KEYS = [
   'handNumber',
   'winnerTeam',
   'hostId',
+  'matchId',
+  'visibility',
+  'spectators',
+  'turnDeadline',
+  'turnRemainingMs',
 ];
 /** The fields of every push, as src/protocol/hokm-protocol.ts declares them. */
 const PUSH_KEYS = {
@@ -124,7 +129,10 @@ const PUSH_KEYS = {
   game_over: ['winnerTeam', 'scores', 'version'],
   abandoned: ['reason', 'playerId', 'version'],
   match_started: ['hakem', 'version'],
+  turn_timeout: ['playerId', 'version'],
+  player_resumed: ['playerId', 'version'],
 } satisfies Record<PushEvent, string[]>;
+const AUTO_EVENTS = new Set(['hokm_selected', 'card_played']);
 /** The `data` of every successful ack. */
 const ACK_KEYS = {
   create_room: ['roomCode', 'playerId', 'sessionToken', 'seat'],
@@ -145,11 +153,11 @@ const sameKeys = (value: unknown, keys: readonly string[]): boolean =>
 /** Messages whose fields differ from what the published types say. */
 function shapeProblems(recorder: MessageRecorder): string[] {
   const problems: string[] = [];
-  const viewProblems = (view: GameView): string[] => [
+  const viewProblems = (view: SeatedGameView): string[] => [
     ...(sameKeys(view.you, ['playerId', 'seat', 'team', 'hand']) ? [] : ['you']),
     ...view.players
       .filter((p) => {
-        const keys = ['playerId', 'name', 'seat', 'team', 'connected', 'cardCount'];
+        const keys = ['playerId', 'name', 'seat', 'team', 'connected', 'cardCount', 'away'];
         return !sameKeys(p, p.bot === true ? [...keys, 'bot'] : keys);
       })
       .map((p) => `players[${p.seat}]`),
@@ -159,8 +167,13 @@ function shapeProblems(recorder: MessageRecorder): string[] {
     if (m.kind === 'push') {
       const keys = PUSH_KEYS[m.event as PushEvent] as string[] | undefined;
       if (!keys) problems.push(`${where}: not a push of the protocol`);
-      else if (!sameKeys(m.payload, keys)) problems.push(`${where}: ${JSON.stringify(m.payload)}`);
-      else if (m.event === 'state') problems.push(...viewProblems(m.payload as GameView));
+      // The clock's moves carry `auto: true` (hokm_selected, card_played only).
+      else if (
+        !sameKeys(m.payload, keys) &&
+        !(AUTO_EVENTS.has(m.event) && sameKeys(m.payload, [...keys, 'auto']))
+      )
+        problems.push(`${where}: ${JSON.stringify(m.payload)}`);
+      else if (m.event === 'state') problems.push(...viewProblems(m.payload as SeatedGameView));
       continue;
     }
     const ack = m.payload as Ack<unknown>;
@@ -174,7 +187,7 @@ function shapeProblems(recorder: MessageRecorder): string[] {
     if (!keys || !sameKeys(ack, ['ok', 'data']) || !sameKeys(ack.data, keys)) {
       problems.push(`${where}: ${JSON.stringify(ack).slice(0, 200)}`);
     } else if (m.event === 'get_state') {
-      problems.push(...viewProblems(ack.data as GameView).map((p) => `${where}: ${p}`));
+      problems.push(...viewProblems(ack.data as SeatedGameView).map((p) => `${where}: ${p}`));
     }
   }
   return problems;
@@ -211,7 +224,7 @@ function versionProblems(recorder: MessageRecorder): string[] {
   return problems;
 }
 
-function expectFinished(views: GameView[], targetScore: number): void {
+function expectFinished(views: SeatedGameView[], targetScore: number): void {
   const [first] = views;
   for (const view of views) {
     expect(view).toMatchObject({
@@ -374,7 +387,7 @@ describe.each(PROVIDERS)('Hokm over Socket.IO (REDIS_PROVIDER=%s)', (provider) =
         expect((await moved)?.ok).toBe(true);
         players = players.map((c) => (c === dropper ? back : c));
         // A player left behind on an older state would wait here forever.
-        const bothLanded = (s: GameView) => s.version > view.version + 1;
+        const bothLanded = (s: SeatedGameView) => s.version > view.version + 1;
         const what = 'the state after both the reconnect and the move';
         await Promise.all(players.map((c) => c.waitForState(bothLanded, { what })));
         if (newestState(players).phase !== 'gameplay') break;

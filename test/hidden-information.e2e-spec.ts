@@ -142,7 +142,7 @@ describe('hidden information', () => {
     expect(final.handNumber).toBeGreaterThanOrEqual(2);
     expect(findLeaks([...recorders, stranger.recorder])).toEqual([]);
     // The check had something to check: hands were seen and cards were played.
-    expect(recorders.every((r) => r.pushes('state').some((s) => s.you.hand.length === 13))).toBe(
+    expect(recorders.every((r) => r.pushes('state').some((s) => s.you!.hand.length === 13))).toBe(
       true,
     );
     expect(recorders[0]!.pushes('card_played').length).toBeGreaterThan(20);
@@ -159,9 +159,9 @@ describe('hidden information', () => {
     for (const stayer of stayers) {
       await stayer.waitForState((s) => s.phase === 'abandoned');
       const view = await stayer.ok('get_state', {});
-      expect(view.you.hand.length).toBeGreaterThan(0);
+      expect(view.you!.hand.length).toBeGreaterThan(0);
       expect(view.players.filter((p) => p.cardCount > 0).length).toBeGreaterThan(1);
-      expect(await stayer.request('play_card', { card: view.you.hand[0]! })).toMatchObject({
+      expect(await stayer.request('play_card', { card: view.you!.hand[0]! })).toMatchObject({
         ok: false,
       });
     }

@@ -1,6 +1,6 @@
 // Three game servers as separate processes on one Redis, with the players of every room spread
 // over them: whole matches, and the same seat racing itself through two instances.
-import type { Ack, Card, ErrorCode, GameView } from '../src/protocol/hokm-protocol';
+import type { Ack, Card, ErrorCode, SeatedGameView } from '../src/protocol/hokm-protocol';
 import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
 import { legalCards } from './support/game-client';
 import {
@@ -59,13 +59,13 @@ describe('three instances (separate processes), players of each room on differen
     const finals = await Promise.all(
       tables.map((t) => playSpreadUntil(t, (v) => v.phase === 'game_over')),
     );
-    await Promise.all(tables.map((t, i) => allReach(t.seats, (finals[i] as GameView).version)));
+    await Promise.all(tables.map((t, i) => allReach(t.seats, (finals[i] as SeatedGameView).version)));
 
     // Assert
     for (const [i, table] of tables.entries()) {
-      const final = finals[i] as GameView;
+      const final = finals[i] as SeatedGameView;
       for (const seat of table.seats) {
-        const view = seat.client.state as GameView;
+        const view = seat.client.state as SeatedGameView;
         // Everyone sees the same end: the same version, winner and scores.
         expect(view.phase).toBe('game_over');
         expect(view.version).toBe(final.version);
@@ -207,7 +207,7 @@ describe('three instances (separate processes), players of each room on differen
       // Each player sends a card they hold: the leader a legal one, the others whatever they
       // would follow with (it may be legal by the time it is processed).
       const sent = table.seats.map((seat) => {
-        const view = seat.client.state as GameView;
+        const view = seat.client.state as SeatedGameView;
         const card = (view.turn === seat.playerId ? legalCards(view)[0] : view.you.hand[0]) as Card;
         return { seat, card };
       });

@@ -114,7 +114,7 @@ async function takeOverSeat(apps: GameApp[], from: number[]): Promise<void> {
 
   // The newest socket speaks for the seat; the other player never saw it disconnected.
   const view = await current.ok('get_state', {});
-  expect(view.you.playerId).toBe(playerId);
+  expect(view.you!.playerId).toBe(playerId);
   expect(view.players.map((p) => p.connected)).toEqual([true, true]);
   expect(guest.pushes('player_disconnected')).toEqual([]);
   expect(replacedPushes(guest.received)).toEqual([]);

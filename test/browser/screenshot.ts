@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { Card, GameView, Suit } from '../../src/protocol/hokm-protocol';
+import type { Card, SeatedGameView, Suit } from '../../src/protocol/hokm-protocol';
 import { act, launchChromium, startWebApp, waitForTurn } from './browser-support';
 
 const suitOf = (card: Card) => card.slice(card.indexOf('_') + 1) as Suit;
@@ -16,7 +16,7 @@ async function scriptedPlayer(url: string, roomCode: string, name: string): Prom
   const socket = io(`${url}/game`, { transports: ['websocket'] });
   await new Promise<void>((done) => socket.once('connect', () => done()));
   let latest = 0;
-  socket.on('state', (view: GameView) => {
+  socket.on('state', (view: SeatedGameView) => {
     latest = view.version;
     if (view.turn !== view.you.playerId) return;
     setTimeout(() => {

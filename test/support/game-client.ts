@@ -7,7 +7,7 @@ import {
   type Card,
   type ClientRequests,
   type ErrorCode,
-  type GameView,
+  type SeatedGameView,
   type PushEvent,
   type RequestEvent,
   type ServerPushes,
@@ -100,7 +100,7 @@ const SUITS: readonly Suit[] = ['hearts', 'diamonds', 'clubs', 'spades'];
 const suitOf = (card: Card): Suit => card.slice(card.indexOf('_') + 1) as Suit;
 
 /** The cards `view.you` may play now (follow suit when possible); [] unless it is their turn. */
-export function legalCards(view: GameView): Card[] {
+export function legalCards(view: SeatedGameView): Card[] {
   if (view.phase !== 'gameplay' || view.turn !== view.you.playerId) return [];
   const following =
     view.ledSuit === null ? [] : view.you.hand.filter((c) => suitOf(c) === view.ledSuit);
@@ -108,7 +108,7 @@ export function legalCards(view: GameView): Card[] {
 }
 
 /** Cards `view.you` holds but may not play (they hold the suit led and these are another suit). */
-export function offSuitCards(view: GameView): Card[] {
+export function offSuitCards(view: SeatedGameView): Card[] {
   const legal = new Set(legalCards(view));
   return legal.size === 0 ? [] : view.you.hand.filter((c) => !legal.has(c));
 }
@@ -119,8 +119,8 @@ export function longestSuit(hand: readonly Card[]): Suit {
   return SUITS.reduce((best, suit) => (count(suit) > count(best) ? suit : best));
 }
 
-/** A legal move for `view.you` from their own GameView, or null if nothing is awaited from them. */
-export function legalMove(view: GameView): Move | null {
+/** A legal move for `view.you` from their own SeatedGameView, or null if nothing is awaited from them. */
+export function legalMove(view: SeatedGameView): Move | null {
   if (view.turn !== view.you.playerId) return null;
   if (view.phase === 'hokm_selection') {
     return { event: 'select_hokm', payload: { suit: longestSuit(view.you.hand) } };
@@ -150,13 +150,13 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 /**
  * One player's socket. `request` sends a protocol request and resolves with its ack; every push
- * and ack is recorded in `recorder`; `state` is the newest GameView pushed to this socket.
+ * and ack is recorded in `recorder`; `state` is the newest SeatedGameView pushed to this socket.
  */
 export class GameClient {
   /** Seat credentials from the last successful create_room / join / reconnect. */
   seat: SeatInfo | null = null;
   /** Every `state` push to this socket, in arrival order. */
-  readonly states: GameView[] = [];
+  readonly states: SeatedGameView[] = [];
   /** Errors answered to moves made by `autoplay`, for the test to assert on. */
   readonly autoplayErrors: Array<{ move: Move; code: ErrorCode; message: string }> = [];
   private readonly socketIndex: number;
@@ -195,7 +195,7 @@ export class GameClient {
         );
       });
     });
-    socket.on('state', (view: GameView) => {
+    socket.on('state', (view: SeatedGameView) => {
       this.states.push(view);
       if (this.autoplaying) void this.autoMove();
     });
@@ -236,9 +236,9 @@ export class GameClient {
     return this.socket.connected;
   }
 
-  /** The newest GameView pushed to this socket (by version), or null before the first. */
-  get state(): GameView | null {
-    let newest: GameView | null = null;
+  /** The newest SeatedGameView pushed to this socket (by version), or null before the first. */
+  get state(): SeatedGameView | null {
+    let newest: SeatedGameView | null = null;
     for (const view of this.states) if (!newest || view.version >= newest.version) newest = view;
     return newest;
   }
@@ -305,19 +305,19 @@ export class GameClient {
   }
 
   /**
-   * Resolves with the first GameView (the newest so far, or a later push) matching `predicate`.
+   * Resolves with the first SeatedGameView (the newest so far, or a later push) matching `predicate`.
    * A state already overtaken by a newer one is not looked at: wait for conditions that stay
    * true (`phase !== 'waiting_for_players'`), not for a moment that may have passed.
    */
   waitForState(
-    predicate: (view: GameView) => boolean,
+    predicate: (view: SeatedGameView) => boolean,
     { timeoutMs = 10_000, what = 'a matching state' }: { timeoutMs?: number; what?: string } = {},
-  ): Promise<GameView> {
+  ): Promise<SeatedGameView> {
     const now = this.state;
     if (now && predicate(now)) return Promise.resolve(now);
     let off = () => {};
-    const found = new Promise<GameView>((resolve) => {
-      const listener = (view: GameView) => {
+    const found = new Promise<SeatedGameView>((resolve) => {
+      const listener = (view: SeatedGameView) => {
         if (predicate(view)) resolve(view);
       };
       this.socket.on('state', listener);
@@ -375,7 +375,7 @@ export class GameClient {
   }
 
   /** Plays one legal move from `view` (default: the newest state); null if it is not our turn. */
-  async move(view: GameView | null = this.state): Promise<Ack<Record<string, never>> | null> {
+  async move(view: SeatedGameView | null = this.state): Promise<Ack<Record<string, never>> | null> {
     const move = view && legalMove(view);
     if (!move) return null;
     return move.event === 'select_hokm'
@@ -426,7 +426,7 @@ export interface Table {
   /** In the order they sat down: [host, second, third, fourth]. */
   clients: GameClient[];
   /** Each client's state once the match started (hokm_selection). */
-  started: GameView[];
+  started: SeatedGameView[];
 }
 
 /**
@@ -464,9 +464,9 @@ export async function seatTable(
   return { roomCode, clients, started };
 }
 
-/** The newest GameView any of `clients` holds. */
-export function newestState(clients: readonly GameClient[]): GameView {
-  let newest: GameView | null = null;
+/** The newest SeatedGameView any of `clients` holds. */
+export function newestState(clients: readonly GameClient[]): SeatedGameView {
+  let newest: SeatedGameView | null = null;
   for (const client of clients) {
     const view = client.state;
     if (view && (!newest || view.version > newest.version)) newest = view;
@@ -482,9 +482,9 @@ export function newestState(clients: readonly GameClient[]): GameView {
  */
 export async function playUntil(
   clients: readonly GameClient[],
-  done: (view: GameView) => boolean,
+  done: (view: SeatedGameView) => boolean,
   { maxMoves = 5_000, timeoutMs = 10_000 }: { maxMoves?: number; timeoutMs?: number } = {},
-): Promise<GameView> {
+): Promise<SeatedGameView> {
   for (let moves = 0; moves <= maxMoves; moves++) {
     const newest = newestState(clients);
     if (done(newest)) return newest;
@@ -514,15 +514,15 @@ export async function playUntil(
 }
 
 /**
- * Plays legal moves (as `playUntil`) until the player to move sees a GameView matching
+ * Plays legal moves (as `playUntil`) until the player to move sees a SeatedGameView matching
  * `wanted`; resolves with that player and view, without moving. For setting up a situation,
  * e.g. "someone must follow suit and also holds another suit". Bots are not driven.
  */
 export async function playUntilTurn(
   clients: readonly GameClient[],
-  wanted: (moverView: GameView) => boolean,
+  wanted: (moverView: SeatedGameView) => boolean,
   { maxMoves = 5_000, timeoutMs = 10_000 }: { maxMoves?: number; timeoutMs?: number } = {},
-): Promise<{ mover: GameClient; view: GameView }> {
+): Promise<{ mover: GameClient; view: SeatedGameView }> {
   for (let moves = 0; moves <= maxMoves; moves++) {
     const newest = newestState(clients);
     const mover = clients.find((c) => c.seat?.playerId === newest.turn && c.connected);

@@ -1,6 +1,6 @@
 // The hidden-information check: nothing a player receives may hold another player's card, the
 // undealt deck, or another player's session token. Works on MessageRecorders after the fact.
-import type { GameView } from '../../src/protocol/hokm-protocol';
+import type { SeatedGameView } from '../../src/protocol/hokm-protocol';
 import type { MessageRecorder, ReceivedMessage } from './game-client';
 
 const CARD = /(?:10|[2-9JQKA])_(?:hearts|diamonds|clubs|spades)/g;
@@ -10,11 +10,11 @@ export function cardsIn(value: unknown): string[] {
   return [...JSON.stringify(value ?? null).matchAll(CARD)].map((m) => m[0]);
 }
 
-/** The GameView a message carries: a `state` push or a successful get_state ack. */
-function viewOf(m: ReceivedMessage): GameView | null {
-  if (m.kind === 'push' && m.event === 'state') return m.payload as GameView;
+/** The SeatedGameView a message carries: a `state` push or a successful get_state ack. */
+function viewOf(m: ReceivedMessage): SeatedGameView | null {
+  if (m.kind === 'push' && m.event === 'state') return m.payload as SeatedGameView;
   const ack = m.payload as { ok?: boolean; data?: unknown } | null;
-  if (m.kind === 'ack' && m.event === 'get_state' && ack?.ok) return ack.data as GameView;
+  if (m.kind === 'ack' && m.event === 'get_state' && ack?.ok) return ack.data as SeatedGameView;
   return null;
 }
 
@@ -50,8 +50,8 @@ function tokensOf(recorder: MessageRecorder): string[] {
 export function findLeaks(recorders: readonly MessageRecorder[]): string[] {
   const leaks: string[] = [];
   const handNumberAt = new Map<number, number>();
-  const phaseAt = new Map<number, GameView['phase']>();
-  const viewsOf = recorders.map(() => new Map<number, GameView>());
+  const phaseAt = new Map<number, SeatedGameView['phase']>();
+  const viewsOf = recorders.map(() => new Map<number, SeatedGameView>());
   recorders.forEach((recorder, i) => {
     for (const m of recorder.messages) {
       const view = viewOf(m);
@@ -119,7 +119,7 @@ export function findLeaks(recorders: readonly MessageRecorder[]): string[] {
   const handAt = (i: number, version: number): string[] => {
     const exact = viewsOf[i]!.get(version);
     if (exact) return exact.you.hand;
-    let best: GameView | null = null;
+    let best: SeatedGameView | null = null;
     for (const [v, view] of viewsOf[i]!)
       if (v <= version && (!best || v > best.version)) best = view;
     return best?.you.hand ?? [];

@@ -1,7 +1,7 @@
 // Several game servers on one Redis, as an operator runs them, and players spread over them:
 // spawned `node dist/main.js` processes, tables seated round-robin across instances, a move
 // driver that records every acknowledged move, and the checks a player would notice.
-import type { Card, GameView } from '../../src/protocol/hokm-protocol';
+import type { Card, SeatedGameView } from '../../src/protocol/hokm-protocol';
 import { GameClient, legalMove, MessageRecorder, type Move } from './game-client';
 import { spawnMain, type MainProcess } from './main-process';
 import { freePort } from './ports';
@@ -108,8 +108,8 @@ export class Seat {
   }
 
   /** The newest state any of this person's sockets got. */
-  get state(): GameView | null {
-    let newest: GameView | null = null;
+  get state(): SeatedGameView | null {
+    let newest: SeatedGameView | null = null;
     for (const socket of this.sockets) {
       const view = socket.state;
       if (view && (!newest || view.version > newest.version)) newest = view;
@@ -128,7 +128,7 @@ export class Seat {
   }
 
   /** Takes the seat back with the session token on a new socket to `instance`. */
-  async reconnectOn(instances: readonly Instance[], instance: number): Promise<GameView> {
+  async reconnectOn(instances: readonly Instance[], instance: number): Promise<SeatedGameView> {
     const client = await this.openSocket(instances, instance);
     const data = await client.ok('reconnect', { sessionToken: this.sessionToken });
     if (data.playerId !== this.playerId) throw new Error(`${this.label}: reconnected as another`);
@@ -197,8 +197,8 @@ export async function seatSpread(
 }
 
 /** The newest state any seat of the table holds. */
-export function tableState(table: SpreadTable): GameView {
-  let newest: GameView | null = null;
+export function tableState(table: SpreadTable): SeatedGameView {
+  let newest: SeatedGameView | null = null;
   for (const seat of table.seats) {
     const view = seat.state;
     if (view && (!newest || view.version > newest.version)) newest = view;
@@ -247,9 +247,9 @@ export async function playOneMove(table: SpreadTable): Promise<void> {
 /** Plays until `done(newest state)`, at most `maxMoves` moves. */
 export async function playSpreadUntil(
   table: SpreadTable,
-  done: (view: GameView) => boolean,
+  done: (view: SeatedGameView) => boolean,
   maxMoves = 2_000,
-): Promise<GameView> {
+): Promise<SeatedGameView> {
   for (let i = 0; i < maxMoves; i++) {
     const newest = tableState(table);
     if (done(newest)) return newest;
