@@ -18,6 +18,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoNestLogger));
+  // Out now, not at listen: while boot waits for Redis (or fails), the lines so far are seen.
+  app.flushLogs();
   // The adapter lives outside the module tree; its Redis connections come from the redis module.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config, app.get(AdapterClients)));
   serveWebClient(app);

@@ -9,9 +9,10 @@ import { waitingRoom } from './support/fixtures';
 import { spawnMain } from './support/main-process';
 import { freePort } from './support/ports';
 import { cleanupPrefix } from './support/redis-keys';
+import { RedisServerHandle, startRedisServer } from './support/redis-server';
 import { GAME_STORE } from '../src/redis/redis.constants';
 import type { GameStore } from '../src/redis/game-store';
-import { waitFor } from './support/wait';
+import { sleep, waitFor } from './support/wait';
 
 /** Active handles and requests by type, e.g. { TCPSocketWrap: 2, Timeout: 1 }. */
 function activeResources(): Record<string, number> {
@@ -77,12 +78,13 @@ describe('lifecycle', () => {
     }
   });
 
-  // Refused at once, or accepted and never answered (a hung host): either way, out within the deadline.
+  // Refused (retried until the deadline), or accepted and never answered (a hung host): either
+  // way, out once the deadline has passed and within a second of it, naming the cause.
   it.each([
     { label: 'nothing listens on the port', silentListener: false },
     { label: 'a listener accepts but never answers', silentListener: true },
   ])(
-    'when $label, `node dist/main.js` exits non-zero within the connect timeout, with one clear last line',
+    'when $label, `node dist/main.js` waits out the connect timeout, then exits non-zero with one clear last line',
     async ({ silentListener }) => {
       const silent = silentListener ? await listenSilently() : null;
       const port = silent?.port ?? (await freePort());
@@ -106,11 +108,53 @@ describe('lifecycle', () => {
         expect(stderr.at(-1)).toMatch(
           new RegExp(`^cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: \\S`),
         );
+        if (!silentListener) {
+          // The real cause, not "Connection is closed.".
+          expect(stderr.at(-1)).toMatch(
+            new RegExp(`: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`),
+          );
+        }
         // The spec's budget is spawn-to-exit < 1500 ms + 1000 ms + node's load time; the load
         // time is measured (spawn to the line above), not guessed, so the bound is exactly that.
         expect(exit.atMs).toBeLessThan(loaded.atMs + connectTimeoutMs + 1000);
+        // And it did not give up before the deadline (the line arrives a little after it is
+        // written, hence the slack).
+        expect(exit.atMs).toBeGreaterThan(loaded.atMs + connectTimeoutMs - 250);
       } finally {
         await silent?.close();
+      }
+    },
+  );
+
+  it.each(['async', 'hybrid'])(
+    'REDIS_PROVIDER=%s: a server started before its Redis waits for it, and comes up healthy',
+    async (provider) => {
+      const redisPort = await freePort();
+      const port = await freePort();
+      const main = spawnMain({
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        REDIS_PROVIDER: provider,
+        REDIS_CONNECT_TIMEOUT_MS: '15000',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'log',
+      });
+      let redis: RedisServerHandle | undefined;
+      try {
+        await main.waitForLine(/Starting Nest application/);
+        await sleep(2_000);
+        expect(main.child.exitCode).toBeNull();
+        redis = await startRedisServer([], { port: redisPort });
+
+        await main.waitForLine(/listening on http:/, 20_000);
+        const health = await request(`http://127.0.0.1:${port}`).get('/health').expect(200);
+
+        expect(health.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' } } });
+        expect(main.stderr().join('\n')).not.toMatch(/cannot reach Redis/);
+        expect(await main.stop('SIGTERM')).toMatchObject({ code: 0 });
+      } finally {
+        await main.stop('SIGKILL');
+        await redis?.stop();
       }
     },
   );

@@ -96,20 +96,25 @@ function terminate(child: ChildProcess | null, signal: NodeJS.Signals): Promise<
 
 /**
  * Starts a private `redis-server` (no persistence) on a free port, for tests that stop, kill or
- * break Redis. `extraArgs` are passed on (e.g. `['--enable-debug-command', 'local']`).
+ * break Redis. `extraArgs` are passed on (e.g. `['--enable-debug-command', 'local']`);
+ * `options.port` binds that port (one attempt) instead of a free one.
  * Always `stop()` it in afterAll/afterEach.
  */
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  extraArgs: string[] = [],
+  options: { port?: number } = {},
+): Promise<RedisServerHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'hokm-redis-'));
   let port = 0;
   let child: ChildProcess | null = null;
   // The free port may be taken before redis-server binds it: try another, a few times.
+  const attempts = options.port ? 1 : 3;
   for (let attempt = 1; child === null; attempt++) {
-    port = await freePort();
+    port = options.port ?? (await freePort());
     try {
       child = await launch(port, dir, extraArgs);
     } catch (error) {
-      if (attempt >= 3) {
+      if (attempt >= attempts) {
         rmSync(dir, { recursive: true, force: true });
         throw error;
       }
