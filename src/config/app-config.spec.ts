@@ -13,6 +13,46 @@ describe('loadConfig', () => {
     expect(config.redis.clusterNodes).toBeNull();
   });
 
+  it('shapes an empty environment into the whole typed configuration, every default in place', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'log',
+      logFormat: 'text',
+      redis: {
+        url: 'redis://127.0.0.1:6379',
+        clusterNodes: null,
+        provider: 'async',
+        hybridAsync: true,
+        commandTimeoutMs: 1000,
+        legacyTimeoutMs: 2000,
+        connectTimeoutMs: 5000,
+        healthTimeoutMs: 500,
+        keyPrefix: 'hokm:',
+      },
+      game: {
+        roomTtlSeconds: 3600,
+        sessionTtlSeconds: 86400,
+        reconnectGraceSeconds: 120,
+        timerPollMs: 500,
+        botDelayMs: 700,
+      },
+      gateway: {
+        rateLimitBurst: 20,
+        rateLimitPerSecond: 10,
+        maxPayloadBytes: 4096,
+        writeCoalescing: true,
+      },
+      shutdownGraceMs: 5000,
+      shutdownDrainMs: 0,
+    });
+  });
+
+  it('logs JSON under NODE_ENV=production unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
+  });
+
   it('reads the provider flag and the rollback switch', () => {
     const config = loadConfig({ REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' });
 

@@ -24,8 +24,8 @@ const clusterNodes = z
     error: 'must be a comma-separated list of host:port',
   });
 
-/** Every setting, with its default; the only place that reads process.env. */
-const schema = z.object({
+/** Every setting, with its default, as environment variables; the only place that reads them. */
+const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
@@ -63,82 +63,28 @@ const schema = z.object({
     .default('log'),
 });
 
-type Env = z.infer<typeof schema>;
+/** Splits `host:port` at its last colon. */
+function hostPort(node: string): { host: string; port: number } {
+  const i = node.lastIndexOf(':');
+  return { host: node.slice(0, i), port: Number(node.slice(i + 1)) };
+}
 
-/** The typed, validated configuration of one process. */
-export interface AppConfig {
-  port: number;
-  host: string;
-  logLevel: Env['LOG_LEVEL'];
+/** The environment, validated, shaped into the typed configuration the app reads. */
+const configSchema = envSchema.transform((e) => {
   /** json: one JSON object per line (pino); text: a readable line per event. */
-  logFormat: 'json' | 'text';
-  redis: {
-    url: string;
-    /** Set: run every client on ioredis Cluster with these seed nodes. */
-    clusterNodes: Array<{ host: string; port: number }> | null;
-    provider: 'async' | 'hybrid';
-    /** hybrid only: false is the rollback switch, every operation takes the legacy path. */
-    hybridAsync: boolean;
-    commandTimeoutMs: number;
-    legacyTimeoutMs: number;
-    connectTimeoutMs: number;
-    healthTimeoutMs: number;
-    keyPrefix: string;
-  };
-  game: {
-    roomTtlSeconds: number;
-    sessionTtlSeconds: number;
-    reconnectGraceSeconds: number;
-    timerPollMs: number;
-    /** Pause before a bot plays, so people can follow the table. */
-    botDelayMs: number;
-  };
-  gateway: {
-    rateLimitBurst: number;
-    rateLimitPerSecond: number;
-    maxPayloadBytes: number;
-    /** A connection's packets of one tick leave in one write (engine.io internals; false: off). */
-    writeCoalescing: boolean;
-  };
-  shutdownGraceMs: number;
-  /** On SIGTERM, how long /health answers 503 while sockets are still served, before closing. */
-  shutdownDrainMs: number;
-}
-
-/** Thrown at boot with every bad variable listed at once. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Validates an environment into an AppConfig, or throws one ConfigError naming every problem. */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  // An empty variable means "unset": .env files and shells often leave `FOO=`.
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
-  );
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const name = i.path.join('.');
-      return `${name}=${JSON.stringify(env[name] ?? '')} ${i.message}`;
-    });
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const logFormat: 'json' | 'text' =
+    e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'text');
   return {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'text'),
+    logFormat,
     redis: {
       url: e.REDIS_URL,
-      clusterNodes: e.REDIS_CLUSTER_NODES
-        ? e.REDIS_CLUSTER_NODES.map((n) => {
-            const i = n.lastIndexOf(':');
-            return { host: n.slice(0, i), port: Number(n.slice(i + 1)) };
-          })
-        : null,
+      /** Set: run every client on ioredis Cluster with these seed nodes. */
+      clusterNodes: e.REDIS_CLUSTER_NODES ? e.REDIS_CLUSTER_NODES.map(hostPort) : null,
       provider: e.REDIS_PROVIDER,
+      /** hybrid only: false is the rollback switch, every operation takes the legacy path. */
       hybridAsync: e.REDIS_HYBRID_ASYNC,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
       legacyTimeoutMs: e.REDIS_LEGACY_TIMEOUT_MS,
@@ -151,15 +97,43 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sessionTtlSeconds: e.SESSION_TTL_SECONDS,
       reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
       timerPollMs: e.TIMER_POLL_MS,
+      /** Pause before a bot plays, so people can follow the table. */
       botDelayMs: e.BOT_DELAY_MS,
     },
     gateway: {
       rateLimitBurst: e.RATE_LIMIT_BURST,
       rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      /** A connection's packets of one tick leave in one write (engine.io internals; false: off). */
       writeCoalescing: e.SOCKET_WRITE_COALESCING,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    /** On SIGTERM, how long /health answers 503 while sockets are still served, before closing. */
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
   };
+});
+
+/** The typed, validated configuration of one process (what configSchema produces). */
+export type AppConfig = z.output<typeof configSchema>;
+
+/** Thrown at boot with every bad variable listed at once. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates an environment into an AppConfig, or throws one ConfigError naming every problem. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  // An empty variable means "unset": .env files and shells often leave `FOO=`.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `${name}=${JSON.stringify(env[name] ?? '')} ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
 }
