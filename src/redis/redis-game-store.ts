@@ -5,8 +5,10 @@ import type {
   CommitResult,
   RoomChange,
   RoomMeta,
+  RoomStore,
 } from '../game-state/room-store.port';
-import type { GameStore, PerformanceMetrics } from './game-store';
+import type { SeatRegistry } from '../rooms/seat-registry.port';
+import type { PerformanceMetrics, RedisManagerApi, StoreConnection } from './game-store';
 import type { RedisPath } from './redis-path';
 import type { RoomWrite } from './store-codecs';
 import { StoreMetrics } from './store-metrics';
@@ -21,11 +23,14 @@ type OperationOf<G extends keyof Groups> = {
   string;
 
 /**
- * The store implemented over RedisPaths; a provider only decides which path serves a call (and
- * connects them). Each write gets its commit id before `call`, so a retry on another path carries
- * the same id and is recognised there instead of applied twice.
+ * The store over RedisPaths: both ports, the guide's interface and the store's lifecycle (together,
+ * GameStore). A provider only decides which path serves a call, and connects them. Each write gets
+ * its commit id before `call`, so a retry on another path carries the same id and is recognised
+ * there instead of applied twice.
  */
-export abstract class RedisGameStore implements GameStore {
+export abstract class RedisGameStore
+  implements RoomStore, SeatRegistry, RedisManagerApi, StoreConnection
+{
   abstract readonly provider: 'async' | 'hybrid';
   abstract readonly path: string;
 
