@@ -389,6 +389,63 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
       expect(room.players).toEqual([]);
     });
 
+    it('index entries and journal lines land with the commit, and only with it', async () => {
+      const code = randomRoomCode();
+      const index = (name: string) => `${prefix}index:${name}`;
+      expect(
+        await store.createRoom(code, waitingRoom(), [], {
+          indexes: [{ index: 'contract-a', member: code, score: 100 }],
+          journal: ['created'],
+        }),
+      ).toBe(true);
+      expect(await redis.zscore(index('contract-a'), code)).toBe('100');
+
+      // Two indexes, a removal and journal lines in one commit.
+      const landed = await store.commitRoom(
+        code,
+        1,
+        {
+          meta: { phase: 'hokm_selection' },
+          indexes: [
+            { index: 'contract-a', member: code, score: null },
+            { index: 'contract-b', member: code, score: 7 },
+            { index: 'contract-b', member: `${code}-2`, score: 8 },
+          ],
+          journal: ['one', 'two'],
+        },
+        commitId(),
+      );
+      expect(landed).toEqual({ status: 'committed', version: 2 });
+      expect(await redis.zscore(index('contract-a'), code)).toBeNull();
+      expect(await redis.zrange(index('contract-b'), 0, -1, 'WITHSCORES')).toEqual([
+        code,
+        '7',
+        `${code}-2`,
+        '8',
+      ]);
+      const journal = `${prefix}room:{${code}}:journal`;
+      expect(await redis.lrange(journal, 0, -1)).toEqual(['created', 'one', 'two']);
+      expect(await redis.ttl(journal)).toBeGreaterThan(0);
+
+      // A conflicting commit writes neither its index entries nor its journal lines.
+      const stale = await store.commitRoom(
+        code,
+        1,
+        {
+          indexes: [{ index: 'contract-a', member: code, score: 5 }],
+          journal: ['lost'],
+        },
+        commitId(),
+      );
+      expect(stale.status).toBe('conflict');
+      expect(await redis.lrange(journal, 0, -1)).toEqual(['created', 'one', 'two']);
+      expect(await redis.zscore(index('contract-a'), code)).toBeNull();
+
+      expect(await store.deleteRoom(code)).toBe(true);
+      expect(await redis.exists(journal)).toBe(0);
+      await redis.del(index('contract-b'));
+    });
+
     it('commitRoom on a room that does not exist answers not_found', async () => {
       expect(
         await store.commitRoom(randomRoomCode(), 1, { meta: { phase: 'gameplay' } }, commitId()),

@@ -69,8 +69,15 @@ export async function runRedisBenchmark(
     const sha = (await redis.script('LOAD', COMMIT_ROOM)) as string;
     const keySpace = new KeySpace(prefix);
     const keys = keySpace.room('RBENCH');
-    // The keys as the store passes them outside a Cluster: the room's four and the index.
-    const scriptKeys = [keys.room, keys.players, keys.match, keys.commits, keySpace.activeRooms];
+    // The keys as the store passes them outside a Cluster: the room's five and the index.
+    const scriptKeys = [
+      keys.room,
+      keys.players,
+      keys.match,
+      keys.commits,
+      keys.journal,
+      keySpace.activeRooms,
+    ];
     const { before, after } = representativeMove();
     // The room the commits land on, as the store creates it.
     await redis.evalsha(

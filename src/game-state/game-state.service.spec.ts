@@ -15,6 +15,7 @@ import type { RoomState } from './domain/types';
 import { StoreUnavailableError } from './store-unavailable.error';
 import { RoomNotFoundError, RuleViolationError } from './game-state.errors';
 import { GameStateService } from './game-state.service';
+import { RoomChangeExtensions } from './room-change-extensions';
 
 /** One room code's keys: the state as stored, its version and its incarnation. */
 interface Stored {
@@ -121,7 +122,11 @@ class ModelStore {
 
 function setup() {
   const store = new ModelStore();
-  const service = new GameStateService(store as unknown as RoomStore, seededRng(5));
+  const service = new GameStateService(
+    store as unknown as RoomStore,
+    seededRng(5),
+    new RoomChangeExtensions(),
+  );
   return { store, service };
 }
 
@@ -237,7 +242,11 @@ describe('GameStateService over a remembered room', () => {
     const first = await service.apply(code, { type: 'join', playerId: 'p1', name: 'P1' });
     const epoch = service.knownAs(first.state)!.epoch;
     // Another instance applies p2's join and broadcasts the result with the room's epoch.
-    const other = new GameStateService(store as unknown as RoomStore, seededRng(9));
+    const other = new GameStateService(
+      store as unknown as RoomStore,
+      seededRng(9),
+      new RoomChangeExtensions(),
+    );
     const theirs = await other.apply(code, { type: 'join', playerId: 'p2', name: 'P2' });
     service.observe(theirs.state, epoch);
     const { loads, commits } = store;

@@ -4,6 +4,7 @@ import { applyAction, newRoom } from './domain/rules';
 import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer } from './domain/types';
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
+import { RoomChangeExtensions } from './room-change-extensions';
 import type {
   CommitOptions,
   CommitResult,
@@ -121,6 +122,7 @@ export class GameStateService {
   constructor(
     @Inject(ROOM_STORE) private readonly store: RoomStore,
     @Inject(GAME_RNG) private readonly rng: Rng,
+    private readonly extensions: RoomChangeExtensions,
   ) {}
 
   /** Creates a room with its host seated; null if the code is taken. */
@@ -131,7 +133,8 @@ export class GameStateService {
   ): Promise<AppliedChange | null> {
     const state = newRoom(roomCode, targetScore, host);
     const meta = { phase: state.phase, targetScore: state.targetScore, hostId: state.hostId };
-    const created = await this.store.createRoom(roomCode, meta, state.players);
+    const extras = this.extensions.extrasFor(null, { ...state, version: 1 }, []);
+    const created = await this.store.createRoom(roomCode, meta, state.players, extras);
     // Creating the room with its host seated is its first version.
     return created ? { state: { ...state, version: 1 }, events: [] } : null;
   }
@@ -185,7 +188,10 @@ export class GameStateService {
         if (result && !result.ok) throw new RuleViolationError(result.code, result.message);
         return { state: current, events: [] };
       }
-      const change = diffRoom(current, result.state, room.matchJson);
+      const change: RoomChange = {
+        ...diffRoom(current, result.state, room.matchJson),
+        ...this.extensions.extrasFor(current, result.state, result.events),
+      };
       const commit = await this.commitSurely(roomCode, current.version, change, commitId, {
         expectedEpoch: room.epoch,
         returnCurrent: true,

@@ -25,6 +25,19 @@ export interface RoomSnapshot extends RoomMeta {
   matchJson?: string | null;
 }
 
+/**
+ * An entry of a sorted-set index kept outside the room (the deadline index, the lobby), written
+ * with the change: set to `score`, or removed when `score` is null. `index` is a logical name;
+ * the store maps it to a key. Applied only when the change lands (on Redis Cluster, where an
+ * index lives in another slot, it is sent beside the commit in the same round trip, so a reader
+ * must treat an index entry as a hint and check the room itself).
+ */
+export interface IndexUpdate {
+  index: string;
+  member: string;
+  score: number | null;
+}
+
 /** One atomic change to a room. Absent fields stay as they are. */
 export interface RoomChange {
   meta?: Partial<RoomMeta>;
@@ -35,7 +48,17 @@ export interface RoomChange {
   match?: MatchState | null;
   /** `JSON.stringify(match)`, when the caller already has it (it is then stored as given). */
   matchJson?: string;
+  /** Index entries written with the change (see IndexUpdate). */
+  indexes?: IndexUpdate[];
+  /**
+   * Lines appended to the room's journal, a list in the room's own keys with the room's TTL:
+   * what a change adds to a record (match records) travels in the change's own commit.
+   */
+  journal?: string[];
 }
+
+/** What features keep beside a room, written in the same commit as the change that makes it. */
+export type RoomChangeExtras = Pick<RoomChange, 'indexes' | 'journal'>;
 
 /** Conditions and answers of a versioned write beyond the version itself. */
 export interface CommitOptions {
@@ -63,8 +86,16 @@ export type CommitResult =
  * A transport failure rejects with StoreUnavailableError; the write may or may not have landed.
  */
 export interface RoomStore {
-  /** Creates a room (version 1) with its first players, if any; false if the code is taken. */
-  createRoom(roomCode: string, meta: RoomMeta, players?: SeatedPlayer[]): Promise<boolean>;
+  /**
+   * Creates a room (version 1) with its first players, if any, and what the features keep beside
+   * it (`extras`: index entries, journal lines); false if the code is taken.
+   */
+  createRoom(
+    roomCode: string,
+    meta: RoomMeta,
+    players?: SeatedPlayer[],
+    extras?: RoomChangeExtras,
+  ): Promise<boolean>;
   /** Removes every key of a room and its index entry; false if there was nothing to remove. */
   deleteRoom(roomCode: string): Promise<boolean>;
   /** One atomic read of a whole room; null if it does not exist. */

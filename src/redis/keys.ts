@@ -6,6 +6,8 @@ export interface RoomKeys {
   players: string;
   match: string;
   commits: string;
+  /** The room's journal (RoomChange.journal): appended by commits, read when a match ends. */
+  journal: string;
 }
 
 /** Builds key names under one prefix; the only place that knows the key layout. */
@@ -19,7 +21,13 @@ export class KeySpace {
       players: `${base}:players`,
       match: `${base}:match`,
       commits: `${base}:commits`,
+      journal: `${base}:journal`,
     };
+  }
+
+  /** A sorted-set index of the app's (RoomChange.indexes), by its logical name. */
+  index(name: string): string {
+    return `${this.prefix}index:${name}`;
   }
 
   /** The activity index: a sorted set of room codes by last activity (ms). */

@@ -36,11 +36,13 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.c
 `;
 
 /**
- * KEYS room, players, match, commits [, activeRooms index]. The index is passed only outside
- * Redis Cluster (it lives in another slot there, and the caller ZADDs it beside the script).
+ * KEYS room, players, match, commits, journal [, activeRooms index, app indexes...]. The indexes
+ * are passed only outside Redis Cluster (they live in other slots there, and the caller writes
+ * them beside the script).
  * ARGV mode ('create'|'update'), expectedVersion (-1: any), commitId, ttlSeconds, nowMs,
  *      changeJson { meta?, upsert?: {id: json}, remove?: [id], deleteMatch?, requirePlayer?: id,
- *      clear? }, commitLogLength, matchJson ('' : leave the match as it is),
+ *      clear?, journal?: [line], indexes?: [[keyOffset, member, score|false]] (KEYS[6 + offset];
+ *      false removes the member) }, commitLogLength, matchJson ('' : leave the match as it is),
  *      expectedEpoch ('*': any incarnation of the room code), returnCurrent ('1': on a conflict,
  *      answer the room as LOAD_ROOM reads it), roomCode (the index member).
  * Returns { status (CommitStatus), version [, roomHashFlat, playersHashFlat, matchJson|false] };
@@ -49,7 +51,8 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.c
  * the same code is another incarnation, and a write meant for the old one cannot land on it.
  */
 export const COMMIT_ROOM = `
-local room, players, match, commits, index = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local room, players, match, commits, journal = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local index = KEYS[6]
 local mode, expected, commitId = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local ttl, now = tonumber(ARGV[4]), ARGV[5]
 local change = cjson.decode(ARGV[6])
@@ -108,9 +111,16 @@ if matchJson ~= '' then redis.call('SET', match, matchJson) end
 if change.deleteMatch then redis.call('DEL', match) end
 redis.call('LPUSH', commits, commitId)
 redis.call('LTRIM', commits, 0, tonumber(ARGV[7]) - 1)
+if change.journal then redis.call('RPUSH', journal, unpack(change.journal)) end
 -- EXPIRE on a key that does not exist is a no-op.
-for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
 if index then redis.call('ZADD', index, now, ARGV[11]) end
+if change.indexes then
+  for _, entry in ipairs(change.indexes) do
+    local key = KEYS[6 + entry[1]]
+    if entry[3] then redis.call('ZADD', key, entry[3], entry[2]) else redis.call('ZREM', key, entry[2]) end
+  end
+end
 return { ${C.Committed}, version }
 `;
 

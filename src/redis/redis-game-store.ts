@@ -4,6 +4,7 @@ import type {
   CommitOptions,
   CommitResult,
   RoomChange,
+  RoomChangeExtras,
   RoomMeta,
   RoomStore,
 } from '../game-state/room-store.port';
@@ -63,9 +64,14 @@ export abstract class RedisGameStore
   readonly registeredConnections = this.forward('instances', 'registeredConnections');
   readonly forgetInstance = this.forward('instances', 'forgetInstance');
 
-  createRoom(roomCode: string, meta: RoomMeta, players: SeatedPlayer[] = []): Promise<boolean> {
+  createRoom(
+    roomCode: string,
+    meta: RoomMeta,
+    players: SeatedPlayer[] = [],
+    extras: RoomChangeExtras = {},
+  ): Promise<boolean> {
     const id = randomUUID();
-    return this.run('createRoom', (p) => p.rooms.createRoom(roomCode, meta, players, id));
+    return this.run('createRoom', (p) => p.rooms.createRoom(roomCode, meta, players, id, extras));
   }
 
   async commitRoom(

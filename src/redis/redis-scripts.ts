@@ -12,7 +12,7 @@ import {
 /** A client with the store's scripts as commands (EVALSHA, and EVAL if Redis lost the script). */
 export type ScriptClient = RedisClient & {
   hokmLoadRoom(room: string, players: string, match: string): Promise<unknown>;
-  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 4 keys. */
+  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 5 keys. */
   hokmCommitRoom(...args: Array<string | number>): Promise<[CommitStatus, number, ...unknown[]]>;
   hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
   hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[HeartbeatStanding, string[]]>;
@@ -29,13 +29,14 @@ export function isCluster(client: RedisClient): boolean {
 /** Defines the scripts as commands on `client` (once per client). */
 export function defineScripts(client: RedisClient): ScriptClient {
   client.defineCommand('hokmLoadRoom', { numberOfKeys: 3, lua: LOAD_ROOM });
-  // No fixed key count outside a Cluster: the activity index is a fifth key there. On a
-  // Cluster the count is fixed (4): ioredis auto-pipelining routes a command by its first
-  // argument, and a leading key count would send every commit to the node owning slot("4")
-  // ("All keys in the pipeline should belong to the same slots allocation group").
+  // No fixed key count outside a Cluster: the activity index and the app's indexes follow the
+  // room's five keys there. On a Cluster the count is fixed (5): ioredis auto-pipelining routes
+  // a command by its first argument, and a leading key count would send every commit to the
+  // node owning slot("5") ("All keys in the pipeline should belong to the same slots
+  // allocation group").
   client.defineCommand(
     'hokmCommitRoom',
-    isCluster(client) ? { numberOfKeys: 4, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
+    isCluster(client) ? { numberOfKeys: 5, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
   );
   client.defineCommand('hokmClaimTimers', { numberOfKeys: 1, lua: CLAIM_TIMERS });
   client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 2, lua: INSTANCE_HEARTBEAT });

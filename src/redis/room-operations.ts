@@ -2,6 +2,7 @@ import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
 import type {
   CommitOptions,
   CommitResult,
+  RoomChangeExtras,
   RoomMeta,
   RoomSnapshot,
 } from '../game-state/room-store.port';
@@ -10,6 +11,7 @@ import { CommitStatus } from './lua-scripts';
 import { isCluster, type ScriptClient } from './redis-scripts';
 import {
   commitArguments,
+  indexKeyOffsets,
   parseMatch,
   parsePlayers,
   parseRoom,
@@ -46,16 +48,12 @@ export class RedisRoomOperations {
     meta: RoomMeta,
     players: SeatedPlayer[],
     commitId: string,
+    extras: RoomChangeExtras = {},
   ): Promise<boolean> {
-    const [status] = await this.commit(
-      'create',
-      roomCode,
-      -1,
-      { meta, upsertPlayers: players },
-      commitId,
-    );
+    const change: RoomWrite = { meta, upsertPlayers: players, ...extras };
+    const [status] = await this.commit('create', roomCode, -1, change, commitId);
     if (status !== CommitStatus.Committed && status !== CommitStatus.Replayed) return false;
-    if (this.cluster) await this.touchIndex(roomCode);
+    if (this.cluster) await Promise.all([this.touchIndex(roomCode), this.writeIndexes(change)]);
     return true;
   }
 
@@ -74,7 +72,7 @@ export class RedisRoomOperations {
   async deleteRoom(roomCode: string): Promise<boolean> {
     const k = this.settings.keys.room(roomCode);
     const [removed] = await Promise.all([
-      this.client.del(k.room, k.players, k.match, k.commits),
+      this.client.del(k.room, k.players, k.match, k.commits, k.journal),
       this.client.zrem(this.settings.keys.activeRooms, roomCode),
     ]);
     return removed > 0;
@@ -113,7 +111,7 @@ export class RedisRoomOperations {
   ): Promise<RoomWriteResult> {
     const committing = this.commit('update', roomCode, expectedVersion, change, commitId, options);
     const [reply] = this.cluster
-      ? await Promise.all([committing, this.touchIndex(roomCode)])
+      ? await Promise.all([committing, this.touchIndex(roomCode), this.writeIndexes(change)])
       : [await committing];
     const [status, version] = reply;
     switch (status) {
@@ -146,16 +144,38 @@ export class RedisRoomOperations {
     commitId: string,
     options: CommitOptions = {},
   ) {
-    const k = this.settings.keys.room(roomCode);
-    // Outside a Cluster the activity index is the script's fifth key (one round trip); on a
-    // Cluster it lives in another slot, and the caller touches it beside the script.
-    const keys = this.cluster
-      ? [k.room, k.players, k.match, k.commits]
-      : [5, k.room, k.players, k.match, k.commits, this.settings.keys.activeRooms];
+    const k = this.settings.keys;
+    const own = k.room(roomCode);
+    const roomKeys = [own.room, own.players, own.match, own.commits, own.journal];
     const ttl = this.settings.roomTtlSeconds;
+    if (this.cluster) {
+      // On a Cluster the indexes live in other slots: the caller writes them beside the script.
+      return this.client.hokmCommitRoom(
+        ...roomKeys,
+        ...commitArguments(mode, roomCode, expectedVersion, change, commitId, ttl, options),
+      );
+    }
+    // Outside a Cluster every index is a key of the script (one round trip, applied only if the
+    // change lands): the activity index sixth, then the change's own indexes.
+    const offsets = indexKeyOffsets(change);
+    const indexKeys = [k.activeRooms, ...[...offsets.keys()].map((name) => k.index(name))];
     return this.client.hokmCommitRoom(
-      ...keys,
-      ...commitArguments(mode, roomCode, expectedVersion, change, commitId, ttl, options),
+      roomKeys.length + indexKeys.length,
+      ...roomKeys,
+      ...indexKeys,
+      ...commitArguments(mode, roomCode, expectedVersion, change, commitId, ttl, options, offsets),
+    );
+  }
+
+  /** A change's index entries as plain commands, pipelined beside the commit (Cluster only). */
+  private writeIndexes(change: RoomWrite): Promise<unknown> {
+    return Promise.all(
+      (change.indexes ?? []).map(({ index, member, score }) => {
+        const key = this.settings.keys.index(index);
+        return score === null
+          ? this.client.zrem(key, member)
+          : this.client.zadd(key, score, member);
+      }),
     );
   }
 

@@ -78,7 +78,10 @@ function encodeMeta(meta: Partial<RoomMeta>): Record<string, string> {
  * The commit script's change argument (see COMMIT_ROOM), without the match: that one travels as
  * its own argument (see matchArgument), so it is neither escaped into this JSON nor decoded by Lua.
  */
-export function encodeChange(change: RoomWrite): Record<string, unknown> {
+export function encodeChange(
+  change: RoomWrite,
+  indexOffsets?: ReadonlyMap<string, number>,
+): Record<string, unknown> {
   const encoded: Record<string, unknown> = {};
   if (change.meta) encoded.meta = encodeMeta(change.meta);
   if (change.upsertPlayers?.length) {
@@ -90,7 +93,28 @@ export function encodeChange(change: RoomWrite): Record<string, unknown> {
   if (change.match === null) encoded.deleteMatch = true;
   if (change.clear) encoded.clear = true;
   if (change.requirePlayer) encoded.requirePlayer = change.requirePlayer;
+  if (change.journal?.length) encoded.journal = change.journal;
+  // Only where the script holds the index keys (outside a Cluster): see indexKeyOffsets.
+  if (indexOffsets && change.indexes?.length) {
+    encoded.indexes = change.indexes.map((u) => [
+      indexOffsets.get(u.index),
+      u.member,
+      u.score ?? false,
+    ]);
+  }
   return encoded;
+}
+
+/**
+ * The app indexes a change writes, each with its offset past the activity index in the commit
+ * script's KEYS (KEYS[6 + offset]); in first-use order, each name once.
+ */
+export function indexKeyOffsets(change: RoomChange): Map<string, number> {
+  const offsets = new Map<string, number>();
+  for (const { index } of change.indexes ?? []) {
+    if (!offsets.has(index)) offsets.set(index, offsets.size + 1);
+  }
+  return offsets;
 }
 
 /** The commit script's match argument: the JSON to store, or '' to leave the match alone. */
@@ -108,6 +132,7 @@ export function commitArguments(
   commitId: string,
   ttlSeconds: number,
   options: CommitOptions = {},
+  indexOffsets?: ReadonlyMap<string, number>,
 ): Array<string | number> {
   return [
     mode,
@@ -115,7 +140,7 @@ export function commitArguments(
     commitId,
     ttlSeconds,
     Date.now(),
-    JSON.stringify(encodeChange(change)),
+    JSON.stringify(encodeChange(change, indexOffsets)),
     COMMIT_LOG_LENGTH,
     matchArgument(change),
     options.expectedEpoch ?? '*',
