@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GameStateModule } from '../game-state/game-state.module';
+import { RedisStoreModule } from '../redis/redis.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BotDriver } from './bot-driver.service';
 import { GameGateway } from './game.gateway';
@@ -14,7 +15,8 @@ import { SeatingService } from './seating.service';
 import { SocketSeats } from './socket-seats';
 
 @Module({
-  imports: [RoomsModule, GameStateModule],
+  // The composition of the features with the store that implements their ports.
+  imports: [RoomsModule.register(RedisStoreModule), GameStateModule.register(RedisStoreModule)],
   providers: [
     BotDriver,
     GameGateway,

@@ -1,7 +1,29 @@
-import { Module } from '@nestjs/common';
-import { RedisStoreModule } from '../redis/redis.module';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { RoomsService } from './rooms.service';
 
-/** Rooms, seats and sessions, kept in Redis (through the SEAT_REGISTRY port). */
-@Module({ imports: [RedisStoreModule], providers: [RoomsService], exports: [RoomsService] })
-export class RoomsModule {}
+/**
+ * Rooms, seats and sessions, through the SEAT_REGISTRY port. It names no store: the module that
+ * provides the port is passed in by whoever composes the app.
+ */
+@Module({})
+export class RoomsModule {
+  private static readonly bound = new Map<Type<unknown>, DynamicModule>();
+
+  /**
+   * This module over `store`, a module that provides SEAT_REGISTRY; the same object for the same
+   * store (Nest tells dynamic modules apart by reference: one RoomsService, one instance id).
+   */
+  static register(store: Type<unknown>): DynamicModule {
+    let module = this.bound.get(store);
+    if (!module) {
+      module = {
+        module: RoomsModule,
+        imports: [store],
+        providers: [RoomsService],
+        exports: [RoomsService],
+      };
+      this.bound.set(store, module);
+    }
+    return module;
+  }
+}
