@@ -16,6 +16,10 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     abortOnError: false,
     // Held until pino is the logger (right below), so every line has the configured format.
     bufferLogs: true,
+    // At close, after the gateway has told and closed every client: a keep-alive connection (a
+    // load balancer's) that was busy when the server stopped listening would otherwise hold the
+    // exit for the keep-alive timeout.
+    forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoNestLogger));
   // Out now, not at listen: while boot waits for Redis (or fails), the lines so far are seen.

@@ -142,10 +142,25 @@ export class GameGateway
   /** Draining: refuse new work, tell clients, close sockets, let their disconnects land. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.namespace) return;
+    const connections = [...this.namespace.sockets.values()].map((s) => s.conn);
     this.namespace.local.emit('server_shutdown', {
       message: 'This server is restarting; reconnect with your session token.',
     });
     this.namespace.local.disconnectSockets(true);
+    // A long-polling client gets `server_shutdown` and the disconnect on its next GET; closing the
+    // Socket.IO server before that discards them. Wait (bounded) until each connection closed.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(
+        connections.map((conn) =>
+          conn.readyState === 'closed'
+            ? Promise.resolve()
+            : new Promise<void>((resolve) => conn.once('close', () => resolve())),
+        ),
+      ),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.shutdownGraceMs))),
+    ]);
+    clearTimeout(timer);
     await Promise.allSettled([...this.pending]);
   }
 

@@ -57,6 +57,12 @@ export function httpLoggerOptions(config: AppConfig): HttpOptions {
     customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
     customErrorMessage: (req, res, error) =>
       `${req.method} ${req.url} ${res.statusCode}: ${error.message}`,
+    // pino-http's own "failed with status code" error: its stack says nothing (Nest's exception
+    // filter has already logged a real error), and the message is in msg.
+    customErrorObject: (_req, _res, _error, fields: Record<string, unknown>) => {
+      const { err: _err, ...rest } = fields;
+      return rest;
+    },
     // No headers: cookies and anything a proxy adds stay out of the logs.
     serializers: {
       // The request's id is already on the line as reqId.
@@ -72,9 +78,7 @@ export function httpLoggerOptions(config: AppConfig): HttpOptions {
 
 /** Where the lines go: JSON as pino writes it, or the readable format; both synchronous. */
 export function logDestination(config: AppConfig): DestinationStream {
-  return config.logFormat === 'json'
-    ? destination({ dest: 1, sync: true })
-    : readableDestination();
+  return config.logFormat === 'json' ? destination({ dest: 1, sync: true }) : readableDestination();
 }
 
 /** nestjs-pino's parameters for this configuration. */

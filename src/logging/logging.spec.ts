@@ -1,4 +1,10 @@
-import { Controller, Get, INestApplication, Logger } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  INestApplication,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
@@ -15,6 +21,11 @@ class ProbeController {
     return { status: 'ok' };
   }
 
+  @Get('busy')
+  busy() {
+    throw new ServiceUnavailableException();
+  }
+
   @Get('rooms')
   rooms() {
     this.logger.log({ roomCode: 'ABCD' }, 'listed rooms');
@@ -27,7 +38,8 @@ const lines: string[] = [];
 let app: INestApplication;
 
 /** The JSON objects written since `from`. */
-const written = (from = 0) => lines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
+const written = (from = 0) =>
+  lines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'log', LOG_FORMAT: 'json' });
@@ -66,7 +78,12 @@ describe('logs through nestjs-pino', () => {
     const from = lines.length;
 
     new Logger('PlayService').warn(
-      { roomCode: 'ABCD', sessionToken: 's3cret', hand: ['A_hearts'], seat: { hand: ['K_spades'] } },
+      {
+        roomCode: 'ABCD',
+        sessionToken: 's3cret',
+        hand: ['A_hearts'],
+        seat: { hand: ['K_spades'] },
+      },
       'odd request',
     );
 
@@ -103,6 +120,20 @@ describe('logs through nestjs-pino', () => {
       roomCode: 'ABCD',
       reqId: requestLine?.reqId,
     });
+  });
+
+  it('a 5xx answer is an error line with the status in its message and no made-up stack', async () => {
+    const from = lines.length;
+
+    await request(app.getHttpServer()).get('/busy').expect(503);
+
+    const requestLine = written(from).find((e) => e.res !== undefined);
+    expect(requestLine).toMatchObject({
+      level: 'error',
+      msg: 'GET /busy 503: failed with status code 503',
+      res: { statusCode: 503 },
+    });
+    expect(requestLine).not.toHaveProperty('err');
   });
 
   it('a successful probe is not logged at the default level', async () => {

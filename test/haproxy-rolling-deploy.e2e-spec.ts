@@ -1,0 +1,278 @@
+// A rolling deploy as an operator runs it: HAProxy with the shipped deploy/haproxy.cfg in front
+// of three `node dist/main.js`, matches played through it over websocket, long-polling and
+// polling upgraded to websocket, and every instance restarted in turn (SIGTERM, wait for the
+// exit, start a new one on the same port, wait until HAProxy has it back UP). Nothing may be
+// dropped: every match finishes, no acknowledged move is lost, no match is abandoned.
+import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
+import { startHaproxy, type Haproxy } from './support/haproxy';
+import { spawnMain } from './support/main-process';
+import { INSTANCE_DEFAULTS, waitUntilReady, type SpawnedInstance } from './support/multi-instance';
+import { freePort } from './support/ports';
+import { cleanupPrefix } from './support/redis-keys';
+import {
+  matchProblems,
+  playMatch,
+  seatMatch,
+  type RollingMatch,
+  type Transports,
+} from './support/rolling-table';
+import { sleep, waitFor } from './support/wait';
+
+const DRAIN_MS = 1500;
+/** HAProxy's check interval here; with fall 2 a drain is seen within ~2 intervals. */
+const CHECK_MS = 200;
+const prefix = uniquePrefix('haproxy');
+const ENV = {
+  ...INSTANCE_DEFAULTS,
+  REDIS_URL: SHARED_REDIS_URL,
+  REDIS_KEY_PREFIX: prefix,
+  SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+  RECONNECT_GRACE_SECONDS: '60',
+  // The production format, so the whole deploy's logs are checked too.
+  LOG_FORMAT: 'json',
+  LOG_LEVEL: 'log',
+};
+
+const WS: Transports = ['websocket'];
+const POLL: Transports = ['polling'];
+const UPGRADE: Transports = ['polling', 'websocket'];
+/** Tables that play match after match until the deploy is over. */
+const LANES: Array<{ label: string; transports: Transports[] }> = [
+  { label: 'ws', transports: [WS, WS, WS, WS] },
+  { label: 'poll', transports: [POLL, POLL, POLL, POLL] },
+  { label: 'mixA', transports: [UPGRADE, WS, POLL, UPGRADE] },
+  { label: 'mixB', transports: [POLL, UPGRADE, WS, POLL] },
+  { label: 'upgrade', transports: [UPGRADE, UPGRADE, UPGRADE, UPGRADE] },
+  { label: 'mixC', transports: [WS, POLL, UPGRADE, WS] },
+];
+
+/**
+ * New tables sit down only between restarts: a `join` whose answer is lost in a closing
+ * connection may have taken a seat, and nobody would come for it. Matches in progress go on.
+ */
+class SeatingGate {
+  private paused = false;
+  private seating = 0;
+
+  async enter(): Promise<void> {
+    while (this.paused) await sleep(20);
+    this.seating++;
+  }
+
+  leave(): void {
+    this.seating--;
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+    await waitFor('tables being seated to sit down', () => this.seating === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+}
+
+/** One instance's restart, as it happened (performance.now() times). */
+interface Restart {
+  server: string;
+  sigtermAt: number;
+  markedDownAt: number;
+  exitAt: number;
+  upAgainAt: number;
+}
+
+let haproxy: Haproxy | undefined;
+const processes: SpawnedInstance[] = [];
+
+afterAll(async () => {
+  await haproxy?.stop();
+  await Promise.all(processes.map((p) => p.process.stop('SIGKILL')));
+  await cleanupPrefix(SHARED_REDIS_URL, prefix);
+}, 30_000);
+
+async function startInstance(label: string, port: number): Promise<SpawnedInstance> {
+  const process = spawnMain({ ...ENV, PORT: String(port) });
+  const instance = { label, port, url: `http://127.0.0.1:${port}`, process };
+  processes.push(instance);
+  await waitUntilReady(instance);
+  return instance;
+}
+
+describe('three instances behind HAProxy (deploy/haproxy.cfg), restarted one after another', () => {
+  it('every match finishes, no acknowledged move is lost and none is abandoned, over every transport', async () => {
+    // Arrange: three instances, HAProxy in front, every instance UP.
+    const ports = await Promise.all([0, 1, 2].map(() => freePort()));
+    const names = ports.map((_, i) => `hokm${i + 1}`);
+    const live = await Promise.all(ports.map((port, i) => startInstance(names[i] as string, port)));
+    haproxy = await startHaproxy({
+      port: await freePort(),
+      statsPort: await freePort(),
+      servers: ports.map((port, i) => ({ name: names[i] as string, port })),
+      checkIntervalMs: CHECK_MS,
+    });
+    const lb = haproxy;
+    await Promise.all(names.map((n) => lb.waitForStatus(n, (s) => s === 'UP')));
+
+    // Tables play through HAProxy, match after match, until the deploy is over.
+    const gate = new SeatingGate();
+    let deploying = true;
+    const matches: RollingMatch[] = [];
+    const lanes = LANES.map(async ({ label, transports }) => {
+      for (let n = 0; n === 0 || deploying; n++) {
+        await gate.enter();
+        let match: RollingMatch;
+        try {
+          match = await seatMatch(lb.url, transports, {
+            label: `${label}#${n}`,
+            targetScore: 5,
+            reconnectDeadlineMs: 20_000,
+          });
+        } finally {
+          gate.leave();
+        }
+        matches.push(match);
+        await playMatch(match, { thinkMs: 15, deadlineMs: 120_000 });
+        for (const player of match.players) player.leave();
+      }
+    });
+    const lanesDone = Promise.all(lanes);
+    lanesDone.catch(() => undefined);
+    // Every lane mid-match before the first restart.
+    await Promise.race([
+      lanesDone,
+      waitFor(
+        'every table to be playing',
+        () => matches.filter((m) => m.acked.length >= 5).length >= LANES.length,
+        { timeoutMs: 30_000 },
+      ),
+    ]);
+
+    // Act: restart every instance in turn, as deploy/rolling-restart.sh does with systemd.
+    const restarts: Restart[] = [];
+    for (const [i, name] of names.entries()) {
+      await gate.pause();
+      const old = live[i] as SpawnedInstance;
+      const sigtermAt = performance.now();
+      old.process.child.kill('SIGTERM');
+      await lb.waitForStatus(name, (s) => s.startsWith('DOWN'), DRAIN_MS + 10_000);
+      const markedDownAt = performance.now();
+      const exit = await old.process.exited;
+      expect({ name, code: exit.code, signal: exit.signal }).toEqual({
+        name,
+        code: 0,
+        signal: null,
+      });
+      const exitAt = performance.now();
+      live[i] = await startInstance(name, old.port);
+      await lb.waitForStatus(name, (s) => s === 'UP');
+      restarts.push({
+        server: name,
+        sigtermAt,
+        markedDownAt,
+        exitAt,
+        upAgainAt: performance.now(),
+      });
+      gate.resume();
+      // Traffic finds the new instance before the next one goes.
+      await sleep(1_000);
+    }
+    deploying = false;
+    await lanesDone;
+
+    // Assert: every match finished cleanly, nothing acknowledged was lost.
+    expect(matches.flatMap(matchProblems)).toEqual([]);
+    const players = matches.flatMap((m) => m.players);
+    const outages = players.flatMap((p) =>
+      p.outages.map((o) => ({ ...o, transports: p.transports })),
+    );
+    // Every restart hit players in a match, and HAProxy had the instance out of the balance
+    // before it told them (the drain), so they came back to a live instance.
+    for (const restart of restarts) {
+      const told = outages.filter((o) => o.from >= restart.sigtermAt && o.from <= restart.exitAt);
+      expect({ server: restart.server, told: told.length > 0 }).toEqual({
+        server: restart.server,
+        told: true,
+      });
+      expect(restart.markedDownAt).toBeLessThan(Math.min(...told.map((o) => o.from)));
+      const moved = matches
+        .flatMap((m) => m.acked)
+        .filter((a) => a.at >= restart.sigtermAt && a.at <= restart.upAgainAt);
+      expect({ server: restart.server, movesDuringRestart: moved.length > 0 }).toEqual({
+        server: restart.server,
+        movesDuringRestart: true,
+      });
+    }
+    // Players of every transport were moved by the deploy; every disconnect was announced with
+    // server_shutdown, and every player got their seat back.
+    expect(new Set(outages.map((o) => o.transports.join('+')))).toEqual(
+      new Set(['websocket', 'polling', 'polling+websocket']),
+    );
+    expect(outages.filter((o) => !o.told)).toEqual([]);
+    expect(outages.filter((o) => o.to === null)).toEqual([]);
+
+    // The logs of the whole deploy: JSON lines only, never a session token.
+    const tokens = players.map((p) => p.sessionToken);
+    for (const instance of processes) {
+      const lines = instance.process.lines.map((l) => l.text).filter((t) => t.trim() !== '');
+      expect(lines.filter((l) => !isJsonLogLine(l))).toEqual([]);
+      expect(lines.filter((l) => tokens.some((t) => l.includes(t)))).toEqual([]);
+    }
+    const drained = processes.filter((p) => !live.includes(p));
+    for (const instance of drained) {
+      const entries = instance.process.lines.map(
+        (l) => JSON.parse(l.text) as Record<string, unknown>,
+      );
+      expect(entries).toContainEqual(
+        expect.objectContaining({ context: 'Shutdown', signal: 'SIGTERM', drainMs: DRAIN_MS }),
+      );
+    }
+
+    report(matches, restarts, outages);
+  }, 180_000);
+});
+
+function isJsonLogLine(line: string): boolean {
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    return typeof entry.level === 'string' && typeof entry.time === 'string' && 'msg' in entry;
+  } catch {
+    return false;
+  }
+}
+
+/** What a person watching the deploy would want to know; printed, not asserted as timings. */
+function report(
+  matches: RollingMatch[],
+  restarts: Restart[],
+  outages: Array<{ from: number; to: number | null; attempts: number; transports: Transports }>,
+): void {
+  const ms = (n: number) => `${Math.round(n)} ms`;
+  const gaps = outages.map((o) => ({ ...o, gap: (o.to ?? o.from) - o.from }));
+  const worst = gaps.reduce((a, b) => (b.gap > a.gap ? b : a), gaps[0] as (typeof gaps)[number]);
+  const byTransport = new Map<string, number[]>();
+  for (const g of gaps) {
+    const key = g.transports.join('+');
+    byTransport.set(key, [...(byTransport.get(key) ?? []), g.gap]);
+  }
+  const lines = [
+    `rolling deploy behind HAProxy: ${matches.length} matches, ${matches.reduce((n, m) => n + m.acked.length, 0)} acknowledged moves, ` +
+      `${matches.reduce((n, m) => n + m.unanswered.length, 0)} unanswered (connection closed), ` +
+      `${matches.reduce((n, m) => n + m.unavailable, 0)} SERVICE_UNAVAILABLE`,
+    ...restarts.map(
+      (r) =>
+        `  ${r.server}: out of the balance ${ms(r.markedDownAt - r.sigtermAt)} after SIGTERM, ` +
+        `exited after ${ms(r.exitAt - r.sigtermAt)}, back UP after ${ms(r.upAgainAt - r.sigtermAt)}`,
+    ),
+    `  ${gaps.length} times a player was without a seat; longest ${ms(worst?.gap ?? 0)} ` +
+      `(${worst?.transports.join('+')}, ${worst?.attempts} connection(s))`,
+    ...[...byTransport].map(
+      ([t, g]) =>
+        `    ${t}: ${g.length}, longest ${ms(Math.max(...g))}, median ${ms(g.sort((a, b) => a - b)[g.length >> 1] ?? 0)}`,
+    ),
+  ];
+  console.log(lines.join('\n'));
+}
