@@ -43,7 +43,7 @@ wait_until() {
 all_up() {
   curl -fsS "$STATS" | awk -F, -v backend="$BACKEND" '
     NR == 1 { for (i = 1; i <= NF; i++) if ($i == "status") col = i; next }
-    $1 == backend && $2 != "BACKEND" { servers++; if ($col != "UP") down++ }
+    $1 == backend && $2 != "BACKEND" && $2 != "FRONTEND" { servers++; if ($col != "UP") down++ }
     END { exit (col && servers > 0 && down == 0) ? 0 : 1 }'
 }
 
