@@ -318,6 +318,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
       expect(await store.commitRoom(code, 1, { upsertPlayers: table }, commitId())).toEqual({
         status: 'committed',
         version: 2,
+        spectators: 0,
       });
       const match = sampleMatch();
       expect(
@@ -327,12 +328,13 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
           { meta: { phase: 'gameplay', hostId: null }, match },
           commitId(),
         ),
-      ).toEqual({ status: 'committed', version: 3 });
+      ).toEqual({ status: 'committed', version: 3, spectators: 0 });
       expect(
         await store.commitRoom(code, 3, { removePlayers: ['p3'], match: null }, commitId()),
       ).toEqual({
         status: 'committed',
         version: 4,
+        spectators: 0,
       });
 
       room = (await store.loadRoom(code))!;
@@ -371,6 +373,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
       expect(await store.commitRoom(code, 1, { upsertPlayers: [player(0)] }, join)).toEqual({
         status: 'committed',
         version: 2,
+        spectators: 0,
       });
 
       // The same write again (a retry after a lost answer): recognised, version unchanged.
@@ -415,7 +418,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         },
         commitId(),
       );
-      expect(landed).toEqual({ status: 'committed', version: 2 });
+      expect(landed).toEqual({ status: 'committed', version: 2, spectators: 0 });
       expect(await redis.zscore(index('contract-a'), code)).toBeNull();
       expect(await redis.zrange(index('contract-b'), 0, -1, 'WITHSCORES')).toEqual([
         code,
@@ -472,7 +475,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         const winners = results.flatMap((r, i) => (r.status === 'committed' ? [i] : []));
         expect(winners).toHaveLength(1);
         expect(results.filter((r) => r.status === 'committed')).toEqual([
-          { status: 'committed', version: expected + 1 },
+          { status: 'committed', version: expected + 1, spectators: 0 },
         ]);
         expect(results.filter((r) => r.status === 'conflict')).toEqual(
           Array.from({ length: 49 }, () => ({ status: 'conflict', version: expected + 1 })),
@@ -481,6 +484,80 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         expect(room.version).toBe(expected + 1);
         expect(room.players).toEqual([contenders[winners[0]!]]);
       }
+    });
+  });
+
+  describe('spectators', () => {
+    it('counts spectators per instance beside the room, up to the limit, and never bumps its version', async () => {
+      const code = randomRoomCode();
+      await store.createRoom(code, waitingRoom(), [player(0)]);
+      const before = (await store.loadRoom(code))!;
+
+      expect(await store.addSpectator(code, 'i1', 3)).toEqual({
+        status: 'watching',
+        spectators: 1,
+      });
+      expect(await store.addSpectator(code, 'i2', 3)).toEqual({
+        status: 'watching',
+        spectators: 2,
+      });
+      expect(await store.addSpectator(code, 'i1', 3)).toEqual({
+        status: 'watching',
+        spectators: 3,
+      });
+      expect(await store.addSpectator(code, 'i2', 3)).toEqual({ status: 'full', spectators: 3 });
+      expect(await store.addSpectator(randomRoomCode(), 'i1', 3)).toEqual({ status: 'not_found' });
+
+      expect(await store.countSpectators(code)).toBe(3);
+      const after = (await store.loadRoom(code))!;
+      expect(after.spectators).toBe(3);
+      expect({ ...after, spectators: 0 }).toEqual({ ...before, spectators: 0 });
+      // The count rides on the commit's own answer.
+      expect(await store.commitRoom(code, 1, { upsertPlayers: [player(1)] }, commitId())).toEqual({
+        status: 'committed',
+        version: 2,
+        spectators: 3,
+      });
+
+      expect(await store.removeSpectator(code, 'i1')).toBe(2);
+      expect(await store.setSpectators(code, 'i1', 0)).toBe(1);
+      expect(await store.removeSpectator(code, 'i1')).toBe(1);
+      expect(await store.setSpectators(code, 'i2', 5)).toBe(5);
+      expect(await store.removeSpectator(code, 'i2')).toBe(4);
+      expect((await store.loadRoom(code))!.version).toBe(2);
+    });
+
+    it('the count has the room TTL, goes with the room, and is not set for a room that is gone', async () => {
+      const code = randomRoomCode();
+      await store.createRoom(code, waitingRoom());
+      await store.addSpectator(code, 'i1', 100);
+      const key = `${prefix}room:{${code}}:spectators`;
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(ctx.config.game.roomTtlSeconds);
+
+      await store.deleteRoom(code);
+
+      expect(await redis.exists(key)).toBe(0);
+      expect(await store.countSpectators(code)).toBe(0);
+      expect(await store.setSpectators(code, 'i1', 2)).toBe(0);
+      expect(await redis.exists(key)).toBe(0);
+    });
+
+    it('an instance notes the rooms it watches; forgetting a dead instance drops the note', async () => {
+      const id = `contract-${randomUUID()}`;
+      const [a, b] = [randomRoomCode(), randomRoomCode()];
+      await store.registerWatchedRoom(id, a);
+      await store.registerWatchedRoom(id, b);
+      await store.unregisterWatchedRoom(id, b);
+      expect(await store.watchedRooms(id)).toEqual([a]);
+
+      // Leased as dead by a survivor (its heartbeat score negative), then forgotten.
+      await store.instanceHeartbeat(id, Date.now() - 60_000, 0, 1_000, 1);
+      await store.instanceHeartbeat('contract-survivor', Date.now(), Date.now() - 1_000, 60_000, 5);
+      await store.forgetInstance(id);
+
+      expect(await store.watchedRooms(id)).toEqual([]);
     });
   });
 

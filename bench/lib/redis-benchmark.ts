@@ -69,13 +69,14 @@ export async function runRedisBenchmark(
     const sha = (await redis.script('LOAD', COMMIT_ROOM)) as string;
     const keySpace = new KeySpace(prefix);
     const keys = keySpace.room('RBENCH');
-    // The keys as the store passes them outside a Cluster: the room's five and the index.
+    // The keys as the store passes them outside a Cluster: the room's six and the index.
     const scriptKeys = [
       keys.room,
       keys.players,
       keys.match,
       keys.commits,
       keys.journal,
+      keys.spectators,
       keySpace.activeRooms,
     ];
     const { before, after } = representativeMove();

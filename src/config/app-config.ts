@@ -47,6 +47,8 @@ const envSchema = z.object({
   RECONNECT_GRACE_SECONDS: int(1, 3600).default(120),
   TIMER_POLL_MS: int(50, 60000).default(500),
   BOT_DELAY_MS: int(0, 60000).default(700),
+  // The contract promises room for at least 20 spectators per table.
+  SPECTATOR_LIMIT: int(20, 100000).default(100),
   RATE_LIMIT_BURST: int(1, 10000).default(20),
   RATE_LIMIT_PER_SECOND: int(1, 10000).default(10),
   MAX_PAYLOAD_BYTES: int(256, 1_000_000).default(4096),
@@ -99,6 +101,8 @@ const configSchema = envSchema.transform((e) => {
       timerPollMs: e.TIMER_POLL_MS,
       /** Pause before a bot plays, so people can follow the table. */
       botDelayMs: e.BOT_DELAY_MS,
+      /** Most sockets that may watch one room at once (over every instance). */
+      spectatorLimit: e.SPECTATOR_LIMIT,
     },
     gateway: {
       rateLimitBurst: e.RATE_LIMIT_BURST,

@@ -41,6 +41,8 @@ interface KnownRoom {
   epoch: string;
   /** `JSON.stringify(state.match)` when known; spares re-encoding it to diff the next change. */
   matchJson?: string | null;
+  /** Sockets watching the room, as Redis counted them with this state (not versioned state). */
+  spectators?: number;
 }
 
 function toState(snapshot: RoomSnapshot): RoomState {
@@ -56,7 +58,12 @@ function toState(snapshot: RoomSnapshot): RoomState {
 }
 
 function toKnown(snapshot: RoomSnapshot): KnownRoom {
-  return { state: toState(snapshot), epoch: snapshot.epoch, matchJson: snapshot.matchJson };
+  return {
+    state: toState(snapshot),
+    epoch: snapshot.epoch,
+    matchJson: snapshot.matchJson,
+    spectators: snapshot.spectators,
+  };
 }
 
 // Seated players are flat records: a field-by-field compare, no JSON.
@@ -201,7 +208,8 @@ export class GameStateService {
           const state = { ...result.state, version: commit.version };
           const matchJson =
             change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
-          this.remember({ state, epoch: room.epoch, matchJson });
+          const spectators = commit.spectators ?? room.spectators;
+          this.remember({ state, epoch: room.epoch, matchJson, spectators });
           return { state, events: result.events };
         }
         // A replayed commit answers the room's current version: others wrote after ours, so
@@ -235,8 +243,17 @@ export class GameStateService {
   }
 
   /** A change another instance committed (its broadcast): remembered if it is news here. */
-  observe(state: RoomState, epoch: string): void {
-    this.remember({ state, epoch });
+  observe(state: RoomState, epoch: string, spectators?: number): void {
+    this.remember({ state, epoch, spectators });
+  }
+
+  /**
+   * How many sockets watch the room, as Redis counted them with the newest state this instance
+   * committed, read or saw (the commit and the read answer it, so it costs no round trip); 0 for
+   * a room it does not know.
+   */
+  spectatorsOf(roomCode: string): number {
+    return this.known.get(roomCode)?.spectators ?? 0;
   }
 
   /**

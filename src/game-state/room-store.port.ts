@@ -23,6 +23,8 @@ export interface RoomSnapshot extends RoomMeta {
   epoch: string;
   /** `match` as stored (JSON), when the reader had it: spares a caller re-encoding it to compare. */
   matchJson?: string | null;
+  /** Sockets watching the room (every instance), as counted at this read; not versioned state. */
+  spectators?: number;
 }
 
 /**
@@ -73,7 +75,8 @@ export interface CommitOptions {
 
 /** The answer of a versioned write. */
 export type CommitResult =
-  | { status: 'committed'; version: number }
+  /** `spectators`: sockets watching the room, as counted at the commit (when the store knows). */
+  | { status: 'committed'; version: number; spectators?: number }
   /**
    * The room moved on: `version` is the current one; re-read and retry (`current` is the room
    * as it is now, when CommitOptions.returnCurrent asked for it).

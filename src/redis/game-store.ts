@@ -1,6 +1,7 @@
 import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
 import type { RoomMeta, RoomStore } from '../game-state/room-store.port';
 import type { PlayerSession, SeatRegistry } from '../rooms/seat-registry.port';
+import type { SpectatorRegistry } from '../rooms/spectator-registry.port';
 
 /** Counters and latencies of one (operation, path) pair. */
 export interface OperationMetrics {
@@ -77,7 +78,11 @@ export interface StoreConnection {
 }
 
 /**
- * The whole store (token GAME_STORE): both ports the features consume, the guide's interface and
+ * The whole store (token GAME_STORE): the ports the features consume, the guide's interface and
  * the store's lifecycle. One implementation per provider; feature code depends on a port only.
  */
-export type GameStore = RoomStore & SeatRegistry & RedisManagerApi & StoreConnection;
+export type GameStore = RoomStore &
+  SeatRegistry &
+  SpectatorRegistry &
+  RedisManagerApi &
+  StoreConnection;

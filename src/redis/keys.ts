@@ -8,6 +8,11 @@ export interface RoomKeys {
   commits: string;
   /** The room's journal (RoomChange.journal): appended by commits, read when a match ends. */
   journal: string;
+  /**
+   * Who watches the room: a hash of instance id -> how many of its sockets watch. Never part of
+   * the room's versioned state; it lives no longer than the room.
+   */
+  spectators: string;
 }
 
 /** Builds key names under one prefix; the only place that knows the key layout. */
@@ -22,6 +27,7 @@ export class KeySpace {
       match: `${base}:match`,
       commits: `${base}:commits`,
       journal: `${base}:journal`,
+      spectators: `${base}:spectators`,
     };
   }
 
@@ -52,6 +58,11 @@ export class KeySpace {
   /** The seat sockets one instance holds: members `CODE|playerId|connectionId`. */
   instanceConnections(instanceId: string): string {
     return `${this.prefix}{instances}:connections:${instanceId}`;
+  }
+
+  /** The rooms one instance has spectators of: members room codes (survivors drop its counts). */
+  instanceWatchedRooms(instanceId: string): string {
+    return `${this.prefix}{instances}:watching:${instanceId}`;
   }
 
   /** A session is found by the SHA-256 of its token: a dump of Redis gives no one a seat. */

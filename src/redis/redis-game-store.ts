@@ -9,13 +9,14 @@ import type {
   RoomStore,
 } from '../game-state/room-store.port';
 import type { SeatRegistry } from '../rooms/seat-registry.port';
+import type { SpectatorRegistry } from '../rooms/spectator-registry.port';
 import type { PerformanceMetrics, RedisManagerApi, StoreConnection } from './game-store';
 import type { RedisPath } from './redis-path';
 import type { RoomWrite } from './store-codecs';
 import { StoreMetrics } from './store-metrics';
 
 /** The operation groups of a path, by name. */
-type Groups = Pick<RedisPath, 'rooms' | 'sessions' | 'timers' | 'instances'>;
+type Groups = Pick<RedisPath, 'rooms' | 'sessions' | 'timers' | 'instances' | 'spectators'>;
 type AsyncMethod = (...args: never[]) => Promise<unknown>;
 /** The async methods of one group: each is one store operation, named as the port names it. */
 type OperationOf<G extends keyof Groups> = {
@@ -24,13 +25,13 @@ type OperationOf<G extends keyof Groups> = {
   string;
 
 /**
- * The store over RedisPaths: both ports, the guide's interface and the store's lifecycle (together,
+ * The store over RedisPaths: its ports, the guide's interface and the store's lifecycle (together,
  * GameStore). A provider only decides which path serves a call, and connects them. Each write gets
  * its commit id before `call`, so a retry on another path carries the same id and is recognised
  * there instead of applied twice.
  */
 export abstract class RedisGameStore
-  implements RoomStore, SeatRegistry, RedisManagerApi, StoreConnection
+  implements RoomStore, SeatRegistry, SpectatorRegistry, RedisManagerApi, StoreConnection
 {
   abstract readonly provider: 'async' | 'hybrid';
   abstract readonly path: string;
@@ -63,6 +64,13 @@ export abstract class RedisGameStore
   readonly instanceHeartbeat = this.forward('instances', 'instanceHeartbeat');
   readonly registeredConnections = this.forward('instances', 'registeredConnections');
   readonly forgetInstance = this.forward('instances', 'forgetInstance');
+  readonly addSpectator = this.forward('spectators', 'addSpectator');
+  readonly removeSpectator = this.forward('spectators', 'removeSpectator');
+  readonly setSpectators = this.forward('spectators', 'setSpectators');
+  readonly countSpectators = this.forward('spectators', 'countSpectators');
+  readonly registerWatchedRoom = this.forward('spectators', 'registerWatchedRoom');
+  readonly unregisterWatchedRoom = this.forward('spectators', 'unregisterWatchedRoom');
+  readonly watchedRooms = this.forward('spectators', 'watchedRooms');
 
   createRoom(
     roomCode: string,

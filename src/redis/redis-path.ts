@@ -8,6 +8,7 @@ import {
   RedisSessionOperations,
   RedisTimerOperations,
 } from './seat-operations';
+import { RedisSpectatorOperations } from './spectator-operations';
 import { StoreMetrics } from './store-metrics';
 import { waitUntilReady } from './wait-until-ready';
 
@@ -29,6 +30,7 @@ export class RedisPath {
   readonly sessions: RedisSessionOperations;
   readonly timers: RedisTimerOperations;
   readonly instances: RedisInstanceOperations;
+  readonly spectators: RedisSpectatorOperations;
 
   constructor(
     private readonly client: RedisClient,
@@ -41,6 +43,7 @@ export class RedisPath {
     this.sessions = new RedisSessionOperations(scripted, settings);
     this.timers = new RedisTimerOperations(scripted, settings);
     this.instances = new RedisInstanceOperations(scripted, settings);
+    this.spectators = new RedisSpectatorOperations(scripted, settings);
   }
 
   get name(): PathName {

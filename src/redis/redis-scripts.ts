@@ -5,21 +5,43 @@ import {
   FORGET_INSTANCE,
   INSTANCE_HEARTBEAT,
   LOAD_ROOM,
+  SPECTATE,
   type CommitStatus,
   type HeartbeatStanding,
+  type SpectateStatus,
 } from './lua-scripts';
 
 /** A client with the store's scripts as commands (EVALSHA, and EVAL if Redis lost the script). */
 export type ScriptClient = RedisClient & {
-  hokmLoadRoom(room: string, players: string, match: string): Promise<unknown>;
-  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 5 keys. */
+  hokmLoadRoom(room: string, players: string, match: string, spectators: string): Promise<unknown>;
+  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 6 keys. */
   hokmCommitRoom(...args: Array<string | number>): Promise<[CommitStatus, number, ...unknown[]]>;
   hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
   hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[HeartbeatStanding, string[]]>;
-  hokmForgetInstance(live: string, connections: string, id: string): Promise<number>;
+  hokmForgetInstance(
+    live: string,
+    connections: string,
+    watchedRooms: string,
+    id: string,
+  ): Promise<number>;
+  hokmSpectate(
+    room: string,
+    spectators: string,
+    mode: 'add' | 'remove' | 'set',
+    instanceId: string,
+    n: number,
+    ttlSeconds: number,
+  ): Promise<[SpectateStatus, number]>;
 };
 
-const ALL_SCRIPTS = [LOAD_ROOM, COMMIT_ROOM, CLAIM_TIMERS, INSTANCE_HEARTBEAT, FORGET_INSTANCE];
+const ALL_SCRIPTS = [
+  LOAD_ROOM,
+  COMMIT_ROOM,
+  CLAIM_TIMERS,
+  INSTANCE_HEARTBEAT,
+  FORGET_INSTANCE,
+  SPECTATE,
+];
 
 /** Whether `client` is a Cluster (its activity index then lives in another slot than a room). */
 export function isCluster(client: RedisClient): boolean {
@@ -28,19 +50,20 @@ export function isCluster(client: RedisClient): boolean {
 
 /** Defines the scripts as commands on `client` (once per client). */
 export function defineScripts(client: RedisClient): ScriptClient {
-  client.defineCommand('hokmLoadRoom', { numberOfKeys: 3, lua: LOAD_ROOM });
+  client.defineCommand('hokmLoadRoom', { numberOfKeys: 4, lua: LOAD_ROOM });
   // No fixed key count outside a Cluster: the activity index and the app's indexes follow the
-  // room's five keys there. On a Cluster the count is fixed (5): ioredis auto-pipelining routes
+  // room's six keys there. On a Cluster the count is fixed (6): ioredis auto-pipelining routes
   // a command by its first argument, and a leading key count would send every commit to the
-  // node owning slot("5") ("All keys in the pipeline should belong to the same slots
+  // node owning slot("6") ("All keys in the pipeline should belong to the same slots
   // allocation group").
   client.defineCommand(
     'hokmCommitRoom',
-    isCluster(client) ? { numberOfKeys: 5, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
+    isCluster(client) ? { numberOfKeys: 6, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
   );
   client.defineCommand('hokmClaimTimers', { numberOfKeys: 1, lua: CLAIM_TIMERS });
-  client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 2, lua: INSTANCE_HEARTBEAT });
-  client.defineCommand('hokmForgetInstance', { numberOfKeys: 2, lua: FORGET_INSTANCE });
+  client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 3, lua: INSTANCE_HEARTBEAT });
+  client.defineCommand('hokmForgetInstance', { numberOfKeys: 3, lua: FORGET_INSTANCE });
+  client.defineCommand('hokmSpectate', { numberOfKeys: 2, lua: SPECTATE });
   return client as ScriptClient;
 }
 

@@ -7,7 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { ROOM_STORE } from '../game-state/game-state.constants';
-import { SEAT_REGISTRY } from '../rooms/rooms.constants';
+import { SEAT_REGISTRY, SPECTATOR_REGISTRY } from '../rooms/rooms.constants';
 import { gameStoreProvider } from './game-store.factory';
 import type { GameStore } from './game-store';
 import { GAME_STORE } from './redis.constants';
@@ -44,8 +44,9 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     // The ports the features consume are views of the one bound store.
     { provide: ROOM_STORE, useExisting: GAME_STORE },
     { provide: SEAT_REGISTRY, useExisting: GAME_STORE },
+    { provide: SPECTATOR_REGISTRY, useExisting: GAME_STORE },
     StoreLifecycle,
   ],
-  exports: [GAME_STORE, ROOM_STORE, SEAT_REGISTRY, StoreMetrics],
+  exports: [GAME_STORE, ROOM_STORE, SEAT_REGISTRY, SPECTATOR_REGISTRY, StoreMetrics],
 })
 export class RedisStoreModule {}

@@ -72,7 +72,7 @@ export class RedisRoomOperations {
   async deleteRoom(roomCode: string): Promise<boolean> {
     const k = this.settings.keys.room(roomCode);
     const [removed] = await Promise.all([
-      this.client.del(k.room, k.players, k.match, k.commits, k.journal),
+      this.client.del(k.room, k.players, k.match, k.commits, k.journal, k.spectators),
       this.client.zrem(this.settings.keys.activeRooms, roomCode),
     ]);
     return removed > 0;
@@ -92,10 +92,18 @@ export class RedisRoomOperations {
 
   async loadRoom(roomCode: string): Promise<RoomSnapshot | null> {
     const k = this.settings.keys.room(roomCode);
-    const reply = await this.client.hokmLoadRoom(k.room, k.players, k.match);
+    const reply = await this.client.hokmLoadRoom(k.room, k.players, k.match, k.spectators);
     if (!Array.isArray(reply)) return null;
-    const [roomFlat, playersFlat, matchJson] = reply as [unknown, unknown, unknown];
-    return parseRoom(roomCode, roomFlat, playersFlat, matchJson);
+    const [roomFlat, playersFlat, matchJson, spectators] = reply as [
+      unknown,
+      unknown,
+      unknown,
+      unknown,
+    ];
+    return {
+      ...parseRoom(roomCode, roomFlat, playersFlat, matchJson),
+      spectators: Number(spectators ?? 0),
+    };
   }
 
   /**
@@ -116,6 +124,8 @@ export class RedisRoomOperations {
     const [status, version] = reply;
     switch (status) {
       case CommitStatus.Committed:
+        // The script's third answer: the room's spectators as counted at the commit.
+        return { status: 'committed', version, spectators: Number(reply[2] ?? 0) };
       case CommitStatus.Replayed:
         return { status: 'committed', version };
       case CommitStatus.Conflict:
@@ -146,7 +156,7 @@ export class RedisRoomOperations {
   ) {
     const k = this.settings.keys;
     const own = k.room(roomCode);
-    const roomKeys = [own.room, own.players, own.match, own.commits, own.journal];
+    const roomKeys = [own.room, own.players, own.match, own.commits, own.journal, own.spectators];
     const ttl = this.settings.roomTtlSeconds;
     if (this.cluster) {
       // On a Cluster the indexes live in other slots: the caller writes them beside the script.
@@ -156,7 +166,7 @@ export class RedisRoomOperations {
       );
     }
     // Outside a Cluster every index is a key of the script (one round trip, applied only if the
-    // change lands): the activity index sixth, then the change's own indexes.
+    // change lands): the activity index seventh, then the change's own indexes.
     const offsets = indexKeyOffsets(change);
     const indexKeys = [k.activeRooms, ...[...offsets.keys()].map((name) => k.index(name))];
     return this.client.hokmCommitRoom(

@@ -101,6 +101,7 @@ export class RedisInstanceOperations implements Pick<SeatRegistry, Instances> {
     const [standing, dead] = await this.client.hokmInstanceHeartbeat(
       keys.instances,
       keys.instanceConnections(instanceId),
+      keys.instanceWatchedRooms(instanceId),
       instanceId,
       nowMs,
       // Live scores are beat times (> 0); a lease is -(its end), run out once above -now.
@@ -125,6 +126,7 @@ export class RedisInstanceOperations implements Pick<SeatRegistry, Instances> {
     await this.client.hokmForgetInstance(
       keys.instances,
       keys.instanceConnections(instanceId),
+      keys.instanceWatchedRooms(instanceId),
       instanceId,
     );
   }

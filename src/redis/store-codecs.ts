@@ -107,7 +107,7 @@ export function encodeChange(
 
 /**
  * The app indexes a change writes, each with its offset past the activity index in the commit
- * script's KEYS (KEYS[6 + offset]); in first-use order, each name once.
+ * script's KEYS (KEYS[7 + offset]); in first-use order, each name once.
  */
 export function indexKeyOffsets(change: RoomChange): Map<string, number> {
   const offsets = new Map<string, number>();

@@ -23,3 +23,12 @@ export class NotInRoomError extends DomainError {
     super('This connection holds no seat; create or join a room first.');
   }
 }
+
+/** The room already has as many spectators as the SPECTATOR_LIMIT setting allows. */
+export class SpectatorLimitError extends DomainError {
+  readonly code = 'ROOM_FULL' as const;
+
+  constructor(limit: number) {
+    super(`This table already has ${limit} spectators; try again later.`);
+  }
+}
