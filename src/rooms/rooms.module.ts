@@ -1,9 +1,11 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { RoomsService } from './rooms.service';
+import { SpectatorsService } from './spectators.service';
 
 /**
- * Rooms, seats and sessions, through the SEAT_REGISTRY port. It names no store: the module that
- * provides the port is passed in by whoever composes the app.
+ * Rooms, seats, sessions and spectator counts, through the SEAT_REGISTRY and SPECTATOR_REGISTRY
+ * ports. It names no store: the module that provides the ports is passed in by whoever composes
+ * the app.
  */
 @Module({})
 export class RoomsModule {
@@ -19,8 +21,8 @@ export class RoomsModule {
       module = {
         module: RoomsModule,
         imports: [store],
-        providers: [RoomsService],
-        exports: [RoomsService],
+        providers: [RoomsService, SpectatorsService],
+        exports: [RoomsService, SpectatorsService],
       };
       this.bound.set(store, module);
     }

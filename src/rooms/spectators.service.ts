@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
-import { RoomNotFoundError } from '../game-state/game-state.errors';
 import { SPECTATOR_REGISTRY } from './rooms.constants';
 import { SpectatorLimitError } from './rooms.errors';
 import { RoomsService } from './rooms.service';
@@ -33,10 +32,10 @@ export class SpectatorsService {
   }
 
   /**
-   * Counts one more spectator of a live room on this instance and answers the room's total;
-   * ROOM_NOT_FOUND for no live room, ROOM_FULL at the limit (nothing counted then).
+   * Counts one more spectator of a live room on this instance and answers the room's total; null
+   * when no live room has the code, ROOM_FULL at the limit (nothing counted then).
    */
-  async add(roomCode: string): Promise<number> {
+  async add(roomCode: string): Promise<number | null> {
     // Noted before it is counted: if this instance dies in between, survivors still drop it.
     const noting = this.hold(roomCode);
     let result: WatchResult;
@@ -52,7 +51,7 @@ export class SpectatorsService {
     if (result.status === 'watching') return result.spectators;
     await this.release(roomCode);
     if (result.status === 'full') throw new SpectatorLimitError(this.limit);
-    throw new RoomNotFoundError(roomCode);
+    return null;
   }
 
   /** One spectator of this instance stopped watching; best effort (the count has the room's TTL). */
