@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { applyAction, newRoom } from './domain/rules';
-import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer } from './domain/types';
+import type {
+  Action,
+  DomainEvent,
+  RoomState,
+  Rng,
+  SeatedPlayer,
+  Visibility,
+} from './domain/types';
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
 import { RoomChangeExtensions } from './room-change-extensions';
@@ -54,6 +61,8 @@ function toState(snapshot: RoomSnapshot): RoomState {
     hostId: snapshot.hostId,
     players: snapshot.players,
     match: snapshot.match,
+    visibility: snapshot.visibility ?? 'private',
+    createdAt: snapshot.createdAt,
   };
 }
 
@@ -89,6 +98,9 @@ export function diffRoom(
   if (after.phase !== before.phase) meta.phase = after.phase;
   if (after.targetScore !== before.targetScore) meta.targetScore = after.targetScore;
   if (after.hostId !== before.hostId) meta.hostId = after.hostId;
+  if (after.visibility !== before.visibility && after.visibility) {
+    meta.visibility = after.visibility;
+  }
   if (Object.keys(meta).length) change.meta = meta;
   const old = new Map(before.players.map((p) => [p.playerId, p]));
   const upserts = after.players.filter((p) => {
@@ -132,14 +144,24 @@ export class GameStateService {
     private readonly extensions: RoomChangeExtensions,
   ) {}
 
-  /** Creates a room with its host seated; null if the code is taken. */
+  /** Creates a room with its host seated (private unless told otherwise); null if the code is taken. */
   async createRoom(
     roomCode: string,
     targetScore: number,
     host: { playerId: string; name: string; connectionId?: string },
+    visibility: Visibility = 'private',
   ): Promise<AppliedChange | null> {
-    const state = newRoom(roomCode, targetScore, host);
-    const meta = { phase: state.phase, targetScore: state.targetScore, hostId: state.hostId };
+    const state: RoomState = {
+      ...newRoom(roomCode, targetScore, host),
+      visibility,
+      createdAt: Date.now(),
+    };
+    const meta = {
+      phase: state.phase,
+      targetScore: state.targetScore,
+      hostId: state.hostId,
+      visibility,
+    };
     const extras = this.extensions.extrasFor(null, { ...state, version: 1 }, []);
     const created = await this.store.createRoom(roomCode, meta, state.players, extras);
     // Creating the room with its host seated is its first version.

@@ -1,10 +1,12 @@
-import type { MatchState, Phase, SeatedPlayer } from './domain/types';
+import type { MatchState, Phase, SeatedPlayer, Visibility } from './domain/types';
 
 /** The room fields kept beside players and match state. */
 export interface RoomMeta {
   phase: Phase;
   targetScore: number;
   hostId: string | null;
+  /** Set at create; a room stored without it is private. */
+  visibility?: Visibility;
 }
 
 /** A room as read in one atomic snapshot. */

@@ -57,6 +57,8 @@ export function parseRoom(
     phase: (room.phase ?? 'waiting_for_players') as Phase,
     targetScore: Number(room.targetScore ?? 7),
     hostId: room.hostId ? room.hostId : null,
+    // Rooms written before public play have no field: private.
+    visibility: room.visibility === 'public' ? 'public' : 'private',
     createdAt: Number(room.createdAt ?? 0),
     updatedAt: Number(room.updatedAt ?? 0),
     players: parsePlayers(hashToObject(playersFlat)),
@@ -71,6 +73,7 @@ function encodeMeta(meta: Partial<RoomMeta>): Record<string, string> {
   if (meta.phase !== undefined) out.phase = meta.phase;
   if (meta.targetScore !== undefined) out.targetScore = String(meta.targetScore);
   if (meta.hostId !== undefined) out.hostId = meta.hostId ?? '';
+  if (meta.visibility !== undefined) out.visibility = meta.visibility;
   return out;
 }
 

@@ -10,6 +10,8 @@ export type Card = `${Rank}_${Suit}`;
 export type Team = 0 | 1;
 export type Phase =
   'waiting_for_players' | 'hokm_selection' | 'gameplay' | 'game_over' | 'abandoned';
+/** Who can find a room: `public` ones are listed and quick-matched, `private` ones only by code. */
+export type Visibility = 'public' | 'private';
 
 /** A seat holder as every player may see it. */
 export interface SeatedPlayer {
@@ -72,6 +74,10 @@ export interface RoomState {
   players: SeatedPlayer[];
   /** null until the fourth player joins. Kept in game_over/abandoned for the final view. */
   match: MatchState | null;
+  /** Set at create; absent (rooms stored before public play, test states): private. */
+  visibility?: Visibility;
+  /** When the room was created (ms), when known: how long a waiting room has waited. */
+  createdAt?: number;
 }
 
 /** Things that happen to a room, for the informational pushes. Never holds hidden cards. */
