@@ -1,14 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { applyAction, newRoom } from './domain/rules';
-import type {
-  Action,
-  DomainEvent,
-  RoomState,
-  Rng,
-  SeatedPlayer,
-  Visibility,
-} from './domain/types';
+import type { Action, DomainEvent, RoomState, Rng, SeatedPlayer, Visibility } from './domain/types';
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
 import { RoomChangeExtensions } from './room-change-extensions';
