@@ -1,6 +1,7 @@
 // The files an operator copies from deploy/ agree with each other and with the server: HAProxy
 // accepts its configuration, the example environment is a valid configuration, the drain outlasts
 // HAProxy's detection of it, and systemd's stop timeout outlasts the drain plus the grace.
+// @redis-target single: reads files, uses no Redis.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

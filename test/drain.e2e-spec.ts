@@ -1,6 +1,7 @@
 // SIGTERM with SHUTDOWN_DRAIN_MS: readiness goes 503 at once while the instance keeps serving its
 // sockets (a move is still acknowledged), and only after the drain are the clients told
 // (`server_shutdown`) and closed; the process then exits 0.
+// @redis-target single: the process's stop sequence, on the shared Redis.
 import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
 import { seatTable } from './support/game-client';
 import { spawnMain } from './support/main-process';
