@@ -1,6 +1,7 @@
 // `npm run bench -- --smoke`: the benchmark runs end to end (every configuration briefly, and the
 // redis-benchmark of the move script) and its JSON report holds every figure. No timing
 // thresholds: numbers on a shared machine say nothing here, only that each one was measured.
+// @redis-target single: the benchmark chooses its own Redis configurations.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,21 +1,20 @@
-import { Redis } from 'ioredis';
 import { GameClient, playUntil } from './support/game-client';
 import { startGameApp, type GameApp } from './support/game-app';
-import { startRedisServer, type RedisServerHandle } from './support/redis-server';
+import { startPrivateRedis, type PrivateRedis } from './support/redis-target';
 
 // A table waiting on a bot must not stall when Redis hiccups under the bot's move: the move
-// fails (or lands with its answer lost), and the bot driver looks at the room again.
+// fails (or lands with its answer lost), and the bot driver looks at the room again. On a
+// Redis of the target's kind that only this file uses (a redis-server, or a cluster of its own):
+// the stall holds every client of it.
 describe('bots after a Redis stall', () => {
-  let redis: RedisServerHandle;
+  let redis: PrivateRedis;
   let app: GameApp;
-  let admin: Redis;
   let host: GameClient | undefined;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    admin = new Redis(redis.url);
+    redis = await startPrivateRedis();
     app = await startGameApp({
-      REDIS_URL: redis.url,
+      ...redis.env,
       // Long enough to stall Redis before the bot acts; a short command deadline so it fails.
       BOT_DELAY_MS: '300',
       REDIS_COMMAND_TIMEOUT_MS: '100',
@@ -24,9 +23,8 @@ describe('bots after a Redis stall', () => {
 
   afterAll(async () => {
     host?.close();
-    await app.close();
-    admin.disconnect();
-    await redis.stop();
+    await app?.close();
+    await redis?.stop();
   });
 
   it('the match goes on to game_over after Redis stalls while a bot is to move', async () => {
@@ -41,7 +39,7 @@ describe('bots after a Redis stall', () => {
     );
 
     // Act: every Redis command of the server is held for 1.5 s, across the bot's move.
-    await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+    await redis.pauseClients(1500);
 
     // Assert: the room moves on without anyone else acting, and the match finishes.
     const moved = await host.waitForState((v) => v.version > waiting.version, {

@@ -1,5 +1,6 @@
-// Redis Cluster end to end: this test's own 3-master cluster, two app instances on it
+// Redis Cluster end to end: the run's 3-master cluster, two app instances on it
 // (REDIS_CLUSTER_NODES), players spread over both, for every store configuration; and bots.
+// @redis-target cluster: the sharded adapter's channels and the cluster's own checks.
 import { Redis } from 'ioredis';
 import type { GameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
@@ -14,22 +15,12 @@ import {
   seatSpread,
   socketVersions,
 } from './support/multi-instance';
-import { startRedisCluster, type RedisClusterHandle } from './support/redis-cluster';
-
-let cluster: RedisClusterHandle;
-
-beforeAll(async () => {
-  cluster = await startRedisCluster(3);
-}, 60_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+import { REDIS_TARGET } from './support/redis-target';
 
 /** Subscribers of a sharded channel, summed over every master (only its shard's owner counts). */
 async function shardSubscribers(channel: string): Promise<number> {
   let total = 0;
-  for (const node of cluster.nodes) {
+  for (const node of REDIS_TARGET.nodes) {
     const redis = new Redis(node.port, node.host, { maxRetriesPerRequest: 1 });
     try {
       const reply = (await redis.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number];
@@ -58,7 +49,6 @@ describe.each([
       apps.push(
         await startGameApp({
           ...providerEnv,
-          REDIS_CLUSTER_NODES: cluster.nodesEnv,
           REDIS_KEY_PREFIX: prefix,
         }),
       );
@@ -66,9 +56,9 @@ describe.each([
   }, 30_000);
 
   afterAll(async () => {
-    // The cluster is this file's own and is stopped at the end: no keys to clean.
     await Promise.all(apps.map((a) => a.close({ keepKeys: true })));
     apps = [];
+    await REDIS_TARGET.cleanup(prefix);
   });
 
   it('plays two rooms at once to game_over, each room spread over both instances', async () => {

@@ -2,7 +2,7 @@
 // their session tokens and finish the match, with every acknowledged move still there; players
 // who never come back are timed out by the surviving instances.
 import type { SeatedGameView } from '../src/protocol/hokm-protocol';
-import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
+import { uniquePrefix } from './support/config';
 import {
   ackedCards,
   allReach,
@@ -16,7 +16,7 @@ import {
   type SpawnedInstance,
   type SpreadTable,
 } from './support/multi-instance';
-import { cleanupPrefix } from './support/redis-keys';
+import { REDIS_TARGET } from './support/redis-target';
 
 const prefix = uniquePrefix('crash');
 const GRACE_SECONDS = 3;
@@ -24,7 +24,6 @@ let instances: SpawnedInstance[] = [];
 
 beforeAll(async () => {
   instances = await spawnInstances(3, {
-    REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
     RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
     TIMER_POLL_MS: '100',
@@ -33,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(instances.map((i) => i.process.stop('SIGTERM')));
-  await cleanupPrefix(SHARED_REDIS_URL, prefix);
+  await REDIS_TARGET.cleanup(prefix);
 }, 30_000);
 
 /** Cards played so far in the current hand. */
@@ -73,7 +72,9 @@ describe('an instance killed mid-hand (SIGKILL)', () => {
         s.client.waitForPush('player_disconnected', (p) => p.playerId === gone.playerId),
       ),
     );
-    const before = new Map(comeback.seats.map((s) => [s.playerId, s.client.state as SeatedGameView]));
+    const before = new Map(
+      comeback.seats.map((s) => [s.playerId, s.client.state as SeatedGameView]),
+    );
     const ackedBeforeKill = ackedCards(comeback).length;
 
     // Act: B dies at once, without a word to anyone.
@@ -151,7 +152,6 @@ describe('an instance frozen (SIGSTOP) for longer than others wait for its heart
 
   beforeAll(async () => {
     pair = await spawnInstances(2, {
-      REDIS_URL: SHARED_REDIS_URL,
       REDIS_KEY_PREFIX: freezePrefix,
       // Long enough that only a wrong decision, never the clock, could end the match.
       RECONNECT_GRACE_SECONDS: '30',
@@ -162,7 +162,7 @@ describe('an instance frozen (SIGSTOP) for longer than others wait for its heart
   afterAll(async () => {
     for (const instance of pair) instance.process.child.kill('SIGCONT');
     await Promise.all(pair.map((i) => i.process.stop('SIGTERM')));
-    await cleanupPrefix(SHARED_REDIS_URL, freezePrefix);
+    await REDIS_TARGET.cleanup(freezePrefix);
   }, 30_000);
 
   it('is taken for dead, then takes its seats back when it wakes: the match goes on', async () => {

@@ -4,12 +4,12 @@
 // exit, start a new one on the same port, wait until HAProxy has it back UP). Nothing may be
 // dropped: every match finishes, no acknowledged move is lost, no match is abandoned.
 // @redis-target single: the load balancer's layout; the instances use the shared Redis.
-import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
+import { uniquePrefix } from './support/config';
 import { startHaproxy, type Haproxy } from './support/haproxy';
 import { spawnMain } from './support/main-process';
 import { INSTANCE_DEFAULTS, waitUntilReady, type SpawnedInstance } from './support/multi-instance';
 import { freePort } from './support/ports';
-import { cleanupPrefix } from './support/redis-keys';
+import { REDIS_TARGET } from './support/redis-target';
 import {
   matchProblems,
   playMatch,
@@ -25,7 +25,8 @@ const CHECK_MS = 200;
 const prefix = uniquePrefix('haproxy');
 const ENV = {
   ...INSTANCE_DEFAULTS,
-  REDIS_URL: SHARED_REDIS_URL,
+  // One Redis or the run's Redis Cluster (the e2e matrix).
+  ...REDIS_TARGET.env,
   REDIS_KEY_PREFIX: prefix,
   SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
   RECONNECT_GRACE_SECONDS: '60',
@@ -92,7 +93,7 @@ const processes: SpawnedInstance[] = [];
 afterAll(async () => {
   await haproxy?.stop();
   await Promise.all(processes.map((p) => p.process.stop('SIGKILL')));
-  await cleanupPrefix(SHARED_REDIS_URL, prefix);
+  await REDIS_TARGET.cleanup(prefix);
 }, 30_000);
 
 async function startInstance(label: string, port: number): Promise<SpawnedInstance> {

@@ -1,5 +1,6 @@
 // The process as an operator runs it: `node dist/main.js` (built by the e2e globalSetup) failing
 // fast, refusing bad config, stopping cleanly on SIGTERM; and an app that leaves nothing behind.
+// @redis-target single: the process against missing, late and private redis-servers.
 import { createServer, Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';

@@ -1,7 +1,8 @@
-// Three game servers as separate processes on one Redis, with the players of every room spread
-// over them: whole matches, and the same seat racing itself through two instances.
+// Three game servers as separate processes on one Redis (or one Redis Cluster), with the players
+// of every room spread over them: whole matches, and the same seat racing itself through two
+// instances.
 import type { Ack, Card, ErrorCode, SeatedGameView } from '../src/protocol/hokm-protocol';
-import { SHARED_REDIS_URL, uniquePrefix } from './support/config';
+import { uniquePrefix } from './support/config';
 import { legalCards } from './support/game-client';
 import {
   ackedCards,
@@ -18,18 +19,18 @@ import {
   type SpawnedInstance,
   type SpreadTable,
 } from './support/multi-instance';
-import { cleanupPrefix } from './support/redis-keys';
+import { REDIS_TARGET } from './support/redis-target';
 
 const prefix = uniquePrefix('multi');
 let instances: SpawnedInstance[] = [];
 
 beforeAll(async () => {
-  instances = await spawnInstances(3, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix });
+  instances = await spawnInstances(3, { REDIS_KEY_PREFIX: prefix });
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(instances.map((i) => i.process.stop('SIGTERM')));
-  await cleanupPrefix(SHARED_REDIS_URL, prefix);
+  await REDIS_TARGET.cleanup(prefix);
 }, 30_000);
 
 /** Every socket of every seat got its `state` pushes in strictly increasing version order. */
@@ -59,7 +60,9 @@ describe('three instances (separate processes), players of each room on differen
     const finals = await Promise.all(
       tables.map((t) => playSpreadUntil(t, (v) => v.phase === 'game_over')),
     );
-    await Promise.all(tables.map((t, i) => allReach(t.seats, (finals[i] as SeatedGameView).version)));
+    await Promise.all(
+      tables.map((t, i) => allReach(t.seats, (finals[i] as SeatedGameView).version)),
+    );
 
     // Assert
     for (const [i, table] of tables.entries()) {

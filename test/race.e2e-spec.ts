@@ -10,9 +10,9 @@ import { GameStateService } from '../src/game-state/game-state.service';
 import { GAME_STORE } from '../src/redis/redis.constants';
 import type { GameStore } from '../src/redis/game-store';
 import type { INestApplication } from '@nestjs/common';
-import { randomRoomCode, testConfig, uniquePrefix, SHARED_REDIS_URL } from './support/config';
+import { randomRoomCode, testConfig, uniquePrefix } from './support/config';
 import { createStoreContext } from './support/nest';
-import { cleanupPrefix } from './support/redis-keys';
+import { REDIS_TARGET } from './support/redis-target';
 
 const SUITS: Suit[] = ['hearts', 'diamonds', 'clubs', 'spades'];
 const prefix = uniquePrefix('race');
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.close()));
   apps = [];
-  await cleanupPrefix(SHARED_REDIS_URL, prefix);
+  await REDIS_TARGET.cleanup(prefix);
 });
 
 /** A room with four seated players and the match started, created through instance 0. */
@@ -259,7 +259,7 @@ describe('racing writers on several instances', () => {
       expect(again.revived).toBe(false);
     } finally {
       await Promise.all(contexts.map((x) => x.close()));
-      await cleanupPrefix(SHARED_REDIS_URL, registry);
+      await REDIS_TARGET.cleanup(registry);
     }
   });
 });

@@ -1,6 +1,7 @@
 // The Socket.IO adapter and its Redis connections: built by the redis module, connected at boot,
 // reported by /health, closed by app.close(); its publish failures logged, not fatal; its write
 // coalescing switched by SOCKET_WRITE_COALESCING. Outages run on a private redis-server.
+// @redis-target single: adapter outages on a private redis-server (Cluster: cluster.e2e-spec.ts).
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';

@@ -1,6 +1,7 @@
 // Redis faults, each on a private redis-server this file starts, kills and restarts (never the
 // shared one): what the async provider reports, what the hybrid provider hides, and what /health
 // tells an operator.
+// @redis-target single: starts, kills and breaks redis-servers of its own.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import request from 'supertest';

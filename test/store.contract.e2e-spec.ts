@@ -1,5 +1,6 @@
 // One contract, every configuration: the async provider, the hybrid provider, and the hybrid
 // provider with its async path switched off (the rollback switch) must answer alike on a real Redis.
+// @redis-target single: store-level, reads its keys through standalone clients.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { GameStore, OperationMetrics, PerformanceMetrics } from '../src/redis/game-store';

@@ -1,56 +1,14 @@
 // Seat takeover: a second socket sends `reconnect` with the token of a seat whose socket is still
 // connected. The old socket is told (`session_replaced`) and only then closed, whichever instance
-// holds it, on one Redis and on a Redis Cluster (whose sharded adapter delivers a broadcast
-// locally only once its publish is done), and the new socket plays on.
+// holds it, on one Redis and on a Redis Cluster (the e2e matrix; the Cluster's sharded adapter
+// delivers a broadcast locally only once its publish is done), and the new socket plays on.
 import type { ServerPushes } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
 import { startGameApp, type GameApp } from './support/game-app';
 import { GameClient, MessageRecorder, type ReceivedMessage } from './support/game-client';
-import { startRedisCluster } from './support/redis-cluster';
+import { REDIS_TARGET } from './support/redis-target';
 
 jest.setTimeout(60_000);
-
-interface Deployment {
-  /** Two instances sharing one key prefix. */
-  apps: GameApp[];
-  stop(): Promise<void>;
-}
-
-async function onOneRedis(): Promise<Deployment> {
-  const prefix = uniquePrefix('takeover');
-  const apps = [
-    await startGameApp({ REDIS_KEY_PREFIX: prefix }),
-    await startGameApp({ REDIS_KEY_PREFIX: prefix }),
-  ];
-  return {
-    apps,
-    async stop() {
-      await apps[0]!.close({ keepKeys: true });
-      await apps[1]!.close();
-    },
-  };
-}
-
-async function onRedisCluster(): Promise<Deployment> {
-  const cluster = await startRedisCluster(3);
-  const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv, REDIS_KEY_PREFIX: uniquePrefix('takeover') };
-  const apps: GameApp[] = [];
-  try {
-    apps.push(await startGameApp(env), await startGameApp(env));
-  } catch (error) {
-    await Promise.all(apps.map((a) => a.close({ keepKeys: true })));
-    await cluster.stop();
-    throw error;
-  }
-  return {
-    apps,
-    async stop() {
-      // The cluster is this test's own and goes with it: no keys to clean.
-      await Promise.all(apps.map((a) => a.close({ keepKeys: true })));
-      await cluster.stop();
-    },
-  };
-}
 
 /** Every client a test opens, closed after it. */
 const open: GameClient[] = [];
@@ -120,26 +78,28 @@ async function takeOverSeat(apps: GameApp[], from: number[]): Promise<void> {
   expect(replacedPushes(guest.received)).toEqual([]);
 }
 
-describe.each([
-  ['one Redis', onOneRedis],
-  ['a Redis Cluster (sharded adapter)', onRedisCluster],
-])('seat takeover on %s', (_name, deploy) => {
-  let deployment: Deployment | null = null;
+describe(`seat takeover on ${REDIS_TARGET.label}`, () => {
+  /** Two instances sharing one key prefix. */
+  const apps: GameApp[] = [];
 
   beforeAll(async () => {
-    deployment = await deploy();
+    const prefix = uniquePrefix('takeover');
+    apps.push(
+      await startGameApp({ REDIS_KEY_PREFIX: prefix }),
+      await startGameApp({ REDIS_KEY_PREFIX: prefix }),
+    );
   }, 60_000);
 
   afterAll(async () => {
-    await deployment?.stop();
-    deployment = null;
+    await apps[0]?.close({ keepKeys: true });
+    await apps[1]?.close();
   }, 30_000);
 
   it('on the instance that holds the old socket: it gets session_replaced, then is closed', async () => {
-    await takeOverSeat(deployment!.apps, [0, 0, 0]);
+    await takeOverSeat(apps, [0, 0, 0]);
   });
 
   it('from another instance: the old socket gets session_replaced, then is closed', async () => {
-    await takeOverSeat(deployment!.apps, [1, 0, 1, 0]);
+    await takeOverSeat(apps, [1, 0, 1, 0]);
   });
 });

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { cleanupClusterPrefix, cleanupPrefix } from './redis-keys';
+import { onTarget, SHARED_REDIS_URL } from './redis-target';
 
 /** The shared Redis every non-destructive e2e test talks to (`REDIS_URL`, default local 6379). */
-export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { SHARED_REDIS_URL };
 
 /** A key prefix no other test run uses, e.g. `test:3f9a1c2b:`; delete its keys with cleanupPrefix. */
 export function uniquePrefix(label = 'test'): string {
@@ -10,17 +12,27 @@ export function uniquePrefix(label = 'test'): string {
 }
 
 /**
- * A validated AppConfig for one test: the shared Redis, a unique key prefix, errors-only logging,
- * then `overrides` (environment-style strings, exactly as an operator would set them). The outer
- * process.env is deliberately not read, so a developer's shell cannot change what a test sees.
+ * A validated AppConfig for one test: the suite's Redis target (the shared Redis, or the run's
+ * Redis Cluster in the e2e-cluster project; see redis-target.ts), a unique key prefix,
+ * errors-only logging, then `overrides` (environment-style strings, exactly as an operator would
+ * set them). Overrides that name a Redis (REDIS_URL, REDIS_CLUSTER_NODES) replace the target.
+ * The outer process.env is deliberately not read, so a developer's shell cannot change what a
+ * test sees.
  */
 export function testConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig({
-    REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'error',
-    ...overrides,
+    ...onTarget(overrides),
   });
+}
+
+/** Deletes the keys of `config`'s prefix wherever it keeps them (its Redis or its Cluster). */
+export function cleanupConfigKeys(config: AppConfig): Promise<number> {
+  const { clusterNodes, url, keyPrefix } = config.redis;
+  return clusterNodes
+    ? cleanupClusterPrefix(clusterNodes, keyPrefix)
+    : cleanupPrefix(url, keyPrefix);
 }
 
 /** Six upper-case letters and digits, unique enough for a room code within one test run. */

@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/bootstrap';
 import type { AppConfig } from '../../src/config/app-config';
-import { testConfig } from './config';
-import { cleanupPrefix } from './redis-keys';
+import { cleanupConfigKeys, testConfig } from './config';
 
 /** A running game server (HTTP + Socket.IO) in this process, as `createApp` builds it. */
 export interface GameApp {
@@ -34,7 +33,7 @@ export const GAME_TEST_DEFAULTS: Record<string, string> = {
 
 /**
  * Boots the real app on 127.0.0.1 and an OS-chosen port (no race for a "free" port), with
- * `testConfig` (shared Redis, a unique key prefix) plus GAME_TEST_DEFAULTS plus `overrides`
+ * `testConfig` (the suite's Redis target, a unique key prefix) plus GAME_TEST_DEFAULTS plus `overrides`
  * (environment-style strings, e.g. `{ REDIS_PROVIDER: 'hybrid', RATE_LIMIT_BURST: '5' }`).
  * To run several instances on one prefix, pass the same `REDIS_KEY_PREFIX` to each.
  */
@@ -47,7 +46,7 @@ export async function startGameApp(
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);
-    await cleanupPrefix(config.redis.url, config.redis.keyPrefix);
+    await cleanupConfigKeys(config);
     throw error;
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -60,7 +59,7 @@ export async function startGameApp(
     close({ keepKeys = false } = {}) {
       closing ??= (async () => {
         await app.close();
-        if (!keepKeys) await cleanupPrefix(config.redis.url, config.redis.keyPrefix);
+        if (!keepKeys) await cleanupConfigKeys(config);
       })();
       return closing;
     },

@@ -13,7 +13,12 @@ import { resolve } from 'node:path';
  * Then the browser client (`node web/build.mjs` into dist/public, as `npm run build` does) for
  * test/browser; if that fails the run goes on with a warning and the browser suite fails alone.
  */
-export default function globalSetup(): void {
+export default function globalSetup(globalConfig?: object): void {
+  // Both e2e projects build: once per run is enough when a run holds both (jest runs their
+  // global hooks one after another in its own process, with the same global config).
+  const state = globalThis as { __HOKM_DIST_BUILT_FOR__?: object };
+  if (globalConfig && state.__HOKM_DIST_BUILT_FOR__ === globalConfig) return;
+  state.__HOKM_DIST_BUILT_FOR__ = globalConfig;
   const root = resolve(__dirname, '..', '..');
   const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
     cwd: root,

@@ -5,6 +5,7 @@ import type { Card, SeatedGameView } from '../../src/protocol/hokm-protocol';
 import { GameClient, legalMove, MessageRecorder, type Move } from './game-client';
 import { spawnMain, type MainProcess } from './main-process';
 import { freePort } from './ports';
+import { onTarget } from './redis-target';
 import { waitFor } from './wait';
 
 /** Settings every spawned instance gets unless the test overrides them. */
@@ -32,8 +33,9 @@ export interface SpawnedInstance extends Instance {
 }
 
 /**
- * Spawns `count` instances with `env` (REDIS_URL, REDIS_KEY_PREFIX, ...) over INSTANCE_DEFAULTS,
- * each on its own port, and waits until every one answers `/health` with 200 (ready).
+ * Spawns `count` instances with `env` (REDIS_KEY_PREFIX, ...) over INSTANCE_DEFAULTS, each on its
+ * own port, and waits until every one answers `/health` with 200 (ready). They run on the suite's
+ * Redis target (redis-target.ts) unless `env` names a Redis (REDIS_URL or REDIS_CLUSTER_NODES).
  */
 export async function spawnInstances(
   count: number,
@@ -43,7 +45,7 @@ export async function spawnInstances(
   try {
     for (let i = 0; i < count; i++) {
       const port = await freePort();
-      const process = spawnMain({ ...INSTANCE_DEFAULTS, ...env, PORT: String(port) });
+      const process = spawnMain({ ...INSTANCE_DEFAULTS, ...onTarget(env), PORT: String(port) });
       instances.push({
         label: String.fromCharCode(65 + i),
         url: `http://127.0.0.1:${port}`,

@@ -46,6 +46,43 @@ export async function cleanupPrefix(url: string, prefix: string): Promise<number
 }
 
 /**
+ * cleanupPrefix on every node of a Redis Cluster: each master's keys under `prefix`, found by
+ * SCAN on that node and unlinked one by one (keys of different slots cannot share a command).
+ */
+export async function cleanupClusterPrefix(
+  nodes: ReadonlyArray<{ host: string; port: number }>,
+  prefix: string,
+): Promise<number> {
+  if (prefix.length === 0) throw new Error('cleanupClusterPrefix refuses an empty prefix');
+  const counts = await Promise.all(
+    nodes.map(async ({ host, port }) => {
+      const redis = new Redis(port, host, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+      } catch {
+        redis.disconnect();
+        return 0;
+      }
+      try {
+        const keys = await scanKeys(redis, `${escapeGlob(prefix)}*`);
+        const unlink = redis.pipeline();
+        for (const key of keys) unlink.unlink(key);
+        if (keys.length > 0) await unlink.exec();
+        return keys.length;
+      } finally {
+        await redis.quit();
+      }
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/**
  * Every string stored under `prefix`: key names and every value (strings, hash fields and values,
  * list items, set and sorted-set members), for asserting that a secret appears nowhere.
  */
