@@ -12,9 +12,11 @@ export interface SocketSeat {
   sessionToken: string;
 }
 
-/** A socket's own data: its seat, once it has one. */
+/** A socket's own data: its seat, once it has one, or the room it watches (never both). */
 export interface SocketData {
   seat?: SocketSeat;
+  /** The code of the room this socket watches as a spectator (it then holds no seat). */
+  watching?: string;
 }
 
 /** The inter-instance message of a room change: one publish per change. */
@@ -25,6 +27,8 @@ export interface RoomUpdate {
   events: DomainEvent[];
   /** The room's incarnation (see RoomSnapshot.epoch), so receivers may remember the state. */
   epoch?: string;
+  /** The room's spectators as counted with this change, for the views built where delivered. */
+  spectators?: number;
 }
 
 /** The inter-instance message of a takeover: the instance holding the old socket drops it. */

@@ -27,6 +27,7 @@ import { RoomBroadcaster } from './room-broadcaster';
 import { SeatRecoveryService } from './seat-recovery.service';
 import { SeatingService } from './seating.service';
 import { SocketSeats } from './socket-seats';
+import { WatchingService } from './watching.service';
 
 interface SocketState {
   bucket: TokenBucket;
@@ -53,6 +54,7 @@ export class GameGateway
   constructor(
     private readonly seating: SeatingService,
     private readonly moves: MovesService,
+    private readonly watching: WatchingService,
     private readonly recovery: SeatRecoveryService,
     private readonly seats: SocketSeats,
     private readonly broadcaster: RoomBroadcaster,
@@ -91,7 +93,10 @@ export class GameGateway
   handleDisconnect(socket: GameSocket): void {
     this.metrics.socketDisconnected();
     this.track(
-      this.enqueue(socket, () => this.recovery.socketClosed(socket)).catch((error: unknown) =>
+      this.enqueue(socket, async () => {
+        await this.recovery.socketClosed(socket);
+        await this.watching.socketClosed(socket);
+      }).catch((error: unknown) =>
         this.logger.error(`disconnect of ${socket.id} not recorded: ${String(error)}`),
       ),
     );
@@ -112,9 +117,19 @@ export class GameGateway
     return this.handle(socket, 'reconnect', payload, (p) => this.seating.reconnect(socket, p));
   }
 
+  @SubscribeMessage('watch')
+  watch(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'watch', payload, (p) => this.watching.watch(socket, p));
+  }
+
   @SubscribeMessage('leave')
   leave(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'leave', payload, () => this.seating.leave(socket));
+    return this.handle(socket, 'leave', payload, () => {
+      const watched = this.seats.watchingOf(socket);
+      return watched === undefined
+        ? this.seating.leave(socket)
+        : this.watching.leave(socket, watched);
+    });
   }
 
   @SubscribeMessage('select_hokm')
@@ -131,7 +146,12 @@ export class GameGateway
 
   @SubscribeMessage('get_state')
   getState(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
-    return this.handle(socket, 'get_state', payload, () => this.seating.getState(socket));
+    return this.handle(socket, 'get_state', payload, () => {
+      const watched = this.seats.watchingOf(socket);
+      return watched === undefined
+        ? this.seating.getState(socket)
+        : this.watching.getState(socket, watched);
+    });
   }
 
   @SubscribeMessage('add_bots')

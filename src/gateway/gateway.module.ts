@@ -13,6 +13,7 @@ import { SeatBookkeeping } from './seat-bookkeeping';
 import { SeatRecoveryService } from './seat-recovery.service';
 import { SeatingService } from './seating.service';
 import { SocketSeats } from './socket-seats';
+import { WatchingService } from './watching.service';
 
 @Module({
   // The composition of the features with the store that implements their ports.
@@ -22,6 +23,7 @@ import { SocketSeats } from './socket-seats';
     GameGateway,
     SeatingService,
     MovesService,
+    WatchingService,
     SeatRecoveryService,
     SocketSeats,
     SeatBookkeeping,

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RoomsService } from '../rooms/rooms.service';
 import { SeatRecoveryService } from './seat-recovery.service';
+import { WatchingService } from './watching.service';
 
 /**
  * Keeps this instance on record as alive (a heartbeat in Redis every TIMER_POLL_MS) and frees
@@ -30,6 +31,7 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly rooms: RoomsService,
     private readonly recovery: SeatRecoveryService,
+    private readonly watching: WatchingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -87,9 +89,11 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
   private revive(): void {
     this.logger.warn('this instance was taken for dead (heartbeat late): reclaiming its seats');
     this.queue(() => this.recovery.reclaimLocalSeats());
+    this.queue(() => this.watching.reclaimLocalSpectators());
     const timer = setTimeout(() => {
       this.later.delete(timer);
       this.queue(() => this.recovery.reclaimLocalSeats());
+      this.queue(() => this.watching.reclaimLocalSpectators());
     }, this.rooms.deadInstanceLeaseMs);
     this.later.add(timer);
   }

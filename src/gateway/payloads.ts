@@ -39,6 +39,7 @@ export const PAYLOADS = {
     { error: 'payload must be an object' },
   ),
   join: z.object({ roomCode, name }, { error: 'payload must be an object' }),
+  watch: z.object({ roomCode }, { error: 'payload must be an object' }),
   reconnect: z.object(
     {
       sessionToken: z

@@ -1,11 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { viewFor } from '../game-state/domain/view';
+import { spectatorView, viewFor } from '../game-state/domain/view';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
 import type { PushEvent, ServerPushes } from '../protocol/hokm-protocol';
 import { BotDriver } from './bot-driver.service';
-import { ROOM_UPDATE, type GameNamespace, type RoomUpdate } from './game-socket';
-import { playerRoom, tableRoom } from './socket-seats';
+import { ROOM_UPDATE, type GameNamespace, type GameSocket, type RoomUpdate } from './game-socket';
+import { playerRoom, tableRoom, watchRoom } from './socket-seats';
+
+/** The room code of a table's or spectators' Socket.IO room (`room:CODE`, `watch:CODE`), or null. */
+function codeOfRoom(room: string): string | null {
+  const match = /^(?:room|watch):(.+)$/.exec(room);
+  return match?.[1] ?? null;
+}
 
 /** Each room event goes out as the push of the same name: its fields and the room's version. */
 type EventPushes = { [E in DomainEvent as E['type']]: Omit<E, 'type'> & { version: number } };
@@ -23,15 +29,17 @@ interface TableTarget {
 }
 
 /**
- * Pushes a room change to every seated player, wherever they are connected: sockets on this
- * instance get their personalised `state` at once; other instances get one server-side message
- * through the Redis adapter and do the same for theirs. Views are built only where delivered.
+ * Pushes a room change to every seated player and spectator, wherever they are connected: sockets
+ * on this instance get their `state` at once; other instances get one server-side message
+ * through the Redis adapter and do the same for theirs. Views are built only where delivered: a
+ * player's own, and one spectator view per change per instance, sent as one broadcast (encoded
+ * once) to all of that instance's spectators of the room.
  */
 @Injectable()
 export class RoomBroadcaster {
   private readonly logger = new Logger(RoomBroadcaster.name);
   private namespace: GameNamespace | null = null;
-  /** The newest version delivered here, by table room (only tables with a socket here). */
+  /** The newest version delivered here, by room code (only rooms with a player or spectator here). */
   private readonly delivered = new Map<string, number>();
 
   constructor(
@@ -46,8 +54,11 @@ export class RoomBroadcaster {
     this.namespace = namespace;
     namespace.on(ROOM_UPDATE, (message: unknown) => this.receive(message));
     // A later room may reuse a code, its versions starting again at 1: a table's order is
-    // forgotten once no socket here sits at it.
-    namespace.adapter.on('delete-room', (room: string) => this.delivered.delete(room));
+    // forgotten once no socket here sits at it or watches it.
+    namespace.adapter.on('delete-room', (room: string) => {
+      const code = codeOfRoom(room);
+      if (code !== null && !this.hasSockets(code)) this.delivered.delete(code);
+    });
   }
 
   /**
@@ -56,7 +67,12 @@ export class RoomBroadcaster {
    */
   publish(state: RoomState, events: DomainEvent[]): boolean {
     if (!this.namespace) return false;
-    const update: RoomUpdate = { state, events };
+    // The count Redis answered with this change (or the newest one known here).
+    const update: RoomUpdate = {
+      state,
+      events,
+      spectators: this.game.spectatorsOf(state.roomCode),
+    };
     const delivered = this.deliverLocally(update);
     // The adapter sends it as JSON; the epoch lets receivers remember the state for their next
     // action on the room (see GameStateService), so they need not read it from Redis.
@@ -68,14 +84,28 @@ export class RoomBroadcaster {
   }
 
   /** Sends the receiver's own view to one player's sockets on this instance. */
-  sendState(state: RoomState, playerId: string): void {
+  sendState(
+    state: RoomState,
+    playerId: string,
+    spectators = this.game.spectatorsOf(state.roomCode),
+  ): void {
     const ns = this.namespace;
     const sockets = ns?.adapter.rooms.get(playerRoom(playerId));
     if (!ns || !sockets?.size) return;
     // Straight to the socket(s): a broadcast would also pre-build a shared WebSocket frame, which
     // pays off only for several receivers of the same bytes (the table's events), not a view.
-    const view = viewFor(state, playerId);
+    const view = viewFor(state, playerId, undefined, undefined, spectators);
     for (const id of sockets) ns.sockets.get(id)?.emit('state', view);
+  }
+
+  /**
+   * A new spectator's first view, already bound to the room's spectators here: sent unless a newer
+   * version has been delivered here since (the spectator then got that one, which says more).
+   */
+  sendSpectatorState(socket: GameSocket, state: RoomState, spectators: number): void {
+    const last = this.delivered.get(state.roomCode);
+    if (last !== undefined && state.version < last) return;
+    socket.emit('state', spectatorView(state, undefined, undefined, spectators));
   }
 
   /** Another instance's change: remembered for the next action here, delivered to sockets here. */
@@ -85,34 +115,48 @@ export class RoomBroadcaster {
       this.logger.error('unreadable room update from another instance');
       return;
     }
-    if (update.epoch !== undefined) this.game.observe(update.state, update.epoch);
-    this.deliverLocally(update);
+    const spectators = typeof update.spectators === 'number' ? update.spectators : 0;
+    if (update.epoch !== undefined) this.game.observe(update.state, update.epoch, spectators);
+    this.deliverLocally({ ...update, spectators });
   }
 
-  private deliverLocally({ state, events }: RoomUpdate): boolean {
+  private deliverLocally({ state, events, spectators = 0 }: RoomUpdate): boolean {
     const ns = this.namespace;
     if (!ns) return false;
-    const table = tableRoom(state.roomCode);
+    const code = state.roomCode;
+    const table = tableRoom(code);
+    const watchers = watchRoom(code);
     // Changes can reach here out of order (another instance's publish overtaken by a local one,
     // or a flow that publishes after more awaits): a client must never get an older version
     // after a newer one. The newer state already holds everything the older one said.
-    const last = this.delivered.get(table);
+    const last = this.delivered.get(code);
     if (last !== undefined && state.version <= last) return false;
-    if (ns.adapter.rooms.has(table)) this.delivered.set(table, state.version);
+    if (this.hasSockets(code)) this.delivered.set(code, state.version);
     try {
-      const target: TableTarget = ns.local.to(table);
+      // Players and spectators get the same informational events: one broadcast to both rooms.
+      const target: TableTarget = ns.local.to([table, watchers]);
       for (const { type, ...body } of events) {
         const push: TablePushes[typeof type] = { ...body, version: state.version };
         target.emit(type, push);
       }
       for (const player of state.players) {
         if (ns.adapter.rooms.get(playerRoom(player.playerId))?.size) {
-          this.sendState(state, player.playerId);
+          this.sendState(state, player.playerId, spectators);
         }
+      }
+      // One spectator view for every spectator here, built and encoded once.
+      if (ns.adapter.rooms.get(watchers)?.size) {
+        ns.local.to(watchers).emit('state', spectatorView(state, undefined, undefined, spectators));
       }
     } catch (error) {
       this.logger.error(`roomCode=${state.roomCode} delivery failed: ${String(error)}`);
     }
     return true;
+  }
+
+  /** Whether a player or a spectator of the room has a socket on this instance. */
+  private hasSockets(roomCode: string): boolean {
+    const rooms = this.namespace?.adapter.rooms;
+    return !!rooms && (rooms.has(tableRoom(roomCode)) || rooms.has(watchRoom(roomCode)));
   }
 }

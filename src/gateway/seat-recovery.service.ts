@@ -4,6 +4,7 @@ import { RoomNotFoundError } from '../game-state/game-state.errors';
 import { GameStateService } from '../game-state/game-state.service';
 import { RoomsService } from '../rooms/rooms.service';
 import type { RegisteredConnection } from '../rooms/seat-registry.port';
+import { SpectatorsService } from '../rooms/spectators.service';
 import type { GameSocket } from './game-socket';
 import { RoomBroadcaster } from './room-broadcaster';
 import { isDeserted, playerIn } from './room-state';
@@ -25,6 +26,7 @@ export class SeatRecoveryService {
     private readonly broadcaster: RoomBroadcaster,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
+    private readonly spectators: SpectatorsService,
   ) {}
 
   /** A socket went away: its seat is kept for the grace period (unless it was replaced). */
@@ -44,6 +46,7 @@ export class SeatRecoveryService {
   /**
    * Frees the seats of an instance that stopped beating (killed, frozen, cut off): each of its
    * sockets counts as disconnected, so its players get the grace period to come back anywhere.
+   * Its spectators stop being counted.
    */
   async freeSeatsOf(instanceId: string): Promise<number> {
     let freed = 0;
@@ -55,6 +58,8 @@ export class SeatRecoveryService {
         if (!(error instanceof RoomNotFoundError)) throw error;
       }
     }
+    // Before it is forgotten: forgetting drops the note of which rooms it watched.
+    await this.spectators.dropInstance(instanceId);
     await this.rooms.forgetDeadInstance(instanceId);
     return freed;
   }

@@ -3,7 +3,7 @@ import { viewFor } from '../game-state/domain/view';
 import type { SeatedPlayer } from '../game-state/domain/types';
 import { RoomNotFoundError, RuleViolationError } from '../game-state/game-state.errors';
 import { AppliedChange, GameStateService } from '../game-state/game-state.service';
-import { AlreadyInRoomError, InvalidSessionError, NotInRoomError } from '../rooms/rooms.errors';
+import { InvalidSessionError, NotInRoomError } from '../rooms/rooms.errors';
 import { RoomsService } from '../rooms/rooms.service';
 import type { ClientRequests, GameView, SeatGrant } from '../protocol/hokm-protocol';
 import type { GameSocket } from './game-socket';
@@ -36,7 +36,7 @@ export class SeatingService {
   ) {}
 
   async createRoom(socket: GameSocket, payload: Payload<'create_room'>): Promise<SeatGrant> {
-    if (this.seats.seatOf(socket)) throw new AlreadyInRoomError();
+    this.seats.requireFree(socket);
     const { playerId, sessionToken } = this.rooms.newSeat();
     const host = { playerId, name: payload.name, connectionId: socket.id };
     let created: AppliedChange | null = null;
@@ -59,7 +59,7 @@ export class SeatingService {
   }
 
   async join(socket: GameSocket, payload: Payload<'join'>): Promise<SeatGrant> {
-    if (this.seats.seatOf(socket)) throw new AlreadyInRoomError();
+    this.seats.requireFree(socket);
     const { roomCode } = payload;
     const { playerId, sessionToken } = this.rooms.newSeat();
     // The session is saved first: a seat is never granted without the token that proves it.
@@ -91,7 +91,7 @@ export class SeatingService {
 
   /** Back to a seat by its token: after a drop, or from a second socket (a takeover). */
   async reconnect(socket: GameSocket, payload: Payload<'reconnect'>): Promise<Reseated> {
-    if (this.seats.seatOf(socket)) throw new AlreadyInRoomError();
+    this.seats.requireFree(socket);
     const { sessionToken } = payload;
     const { roomCode, playerId } = await this.rooms.resolveSession(sessionToken);
     let before: SeatedPlayer | undefined;
@@ -172,7 +172,13 @@ export class SeatingService {
       this.seats.unbind(socket, seat);
       throw new NotInRoomError();
     }
-    return viewFor(state, seat.playerId);
+    return viewFor(
+      state,
+      seat.playerId,
+      undefined,
+      undefined,
+      this.game.spectatorsOf(seat.roomCode),
+    );
   }
 
   async addBots(socket: GameSocket, payload: Payload<'add_bots'>): Promise<{ added: number }> {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NotInRoomError } from '../rooms/rooms.errors';
+import { AlreadyInRoomError, NotInRoomError } from '../rooms/rooms.errors';
 import {
   SESSION_REPLACED,
   type GameNamespace,
@@ -10,12 +10,17 @@ import {
 
 export const playerRoom = (playerId: string) => `player:${playerId}`;
 export const tableRoom = (roomCode: string) => `room:${roomCode}`;
+/** The spectators of a room on this instance: one broadcast (one encoded frame) reaches them all. */
+export const watchRoom = (roomCode: string) => `watch:${roomCode}`;
 
 const REPLACED_MESSAGE = 'This seat was taken over by another connection.';
+const WATCHING_NO_SEAT = 'This connection is watching a table and holds no seat.';
+const WATCHING_ALREADY = 'This connection is watching a table; leave it first.';
 
 /**
- * Which seat a socket of this instance holds, and the Socket.IO rooms that go with it (its
- * table's and its player's), so pushes reach it. Also drops the old socket of a seat taken over.
+ * Which seat a socket of this instance holds, or which room it watches, and the Socket.IO rooms
+ * that go with it (its table's and its player's, or the room's spectators'), so pushes reach it.
+ * Also drops the old socket of a seat taken over.
  */
 @Injectable()
 export class SocketSeats {
@@ -32,11 +37,47 @@ export class SocketSeats {
     return socket.data.seat;
   }
 
-  /** The socket's seat; NOT_IN_ROOM if it has none. */
+  /** The socket's seat; NOT_IN_ROOM if it has none (a spectator has none). Every seated request. */
   seat(socket: GameSocket): SocketSeat {
     const seat = socket.data.seat;
-    if (!seat) throw new NotInRoomError();
-    return seat;
+    if (seat) return seat;
+    if (socket.data.watching !== undefined) throw new NotInRoomError(WATCHING_NO_SEAT);
+    throw new NotInRoomError();
+  }
+
+  /**
+   * ALREADY_IN_ROOM unless the socket is free: no seat and not watching. Every request that puts
+   * a socket in a room calls it first (create_room, join, reconnect, watch, quick_match...).
+   */
+  requireFree(socket: GameSocket): void {
+    if (socket.data.seat) throw new AlreadyInRoomError();
+    if (socket.data.watching !== undefined) throw new AlreadyInRoomError(WATCHING_ALREADY);
+  }
+
+  /** The room the socket watches, if it is a spectator. */
+  watchingOf(socket: GameSocket): string | undefined {
+    return socket.data.watching;
+  }
+
+  /** The socket watches the room from now on: it gets the room's spectator pushes. */
+  bindWatcher(socket: GameSocket, roomCode: string): void {
+    socket.data.watching = roomCode;
+    void socket.join(watchRoom(roomCode));
+  }
+
+  unbindWatcher(socket: GameSocket, roomCode: string): void {
+    delete socket.data.watching;
+    void socket.leave(watchRoom(roomCode));
+  }
+
+  /** How many sockets of this instance watch each room (for putting the counts back on record). */
+  watchers(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const socket of this.namespace?.sockets.values() ?? []) {
+      const code = socket.data.watching;
+      if (code !== undefined) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+    return counts;
   }
 
   bind(socket: GameSocket, seat: SocketSeat): void {

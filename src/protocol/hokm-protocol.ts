@@ -124,6 +124,11 @@ export interface SeatGrant {
   seat: number;
 }
 
+/** What `watch` sends: the code of the room to watch (any live room, public or private). */
+export interface WatchRequest {
+  roomCode: string;
+}
+
 /** Requests: event name → [payload, ack data]. */
 export interface ClientRequests {
   create_room: [{ name: string; targetScore?: number }, SeatGrant];
@@ -135,6 +140,11 @@ export interface ClientRequests {
   get_state: [Record<string, never>, GameView];
   /** Added: the host fills empty seats of a waiting room with bots. */
   add_bots: [{ count?: number }, { added: number }];
+  /**
+   * Watch a live room without a seat: the `state` push (the SpectatorGameView) follows at once and
+   * after every change, with the room's informational events, until `leave`.
+   */
+  watch: [WatchRequest, { roomCode: string }];
 }
 export type RequestEvent = keyof ClientRequests;
 

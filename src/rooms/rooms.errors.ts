@@ -11,16 +11,16 @@ export class InvalidSessionError extends DomainError {
 export class AlreadyInRoomError extends DomainError {
   readonly code = 'ALREADY_IN_ROOM' as const;
 
-  constructor() {
-    super('This connection already holds a seat; leave it first.');
+  constructor(message = 'This connection already holds a seat; leave it first.') {
+    super(message);
   }
 }
 
 export class NotInRoomError extends DomainError {
   readonly code = 'NOT_IN_ROOM' as const;
 
-  constructor() {
-    super('This connection holds no seat; create or join a room first.');
+  constructor(message = 'This connection holds no seat; create or join a room first.') {
+    super(message);
   }
 }
 

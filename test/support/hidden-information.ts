@@ -1,6 +1,7 @@
-// The hidden-information check: nothing a player receives may hold another player's card, the
-// undealt deck, or another player's session token. Works on MessageRecorders after the fact.
-import type { SeatedGameView } from '../../src/protocol/hokm-protocol';
+// The hidden-information check: nothing a player or a spectator receives may hold a card of a
+// hand that is not theirs, the undealt deck, or another player's session token. Works on
+// MessageRecorders after the fact.
+import type { GameView, SeatedGameView } from '../../src/protocol/hokm-protocol';
 import type { MessageRecorder, ReceivedMessage } from './game-client';
 
 const CARD = /(?:10|[2-9JQKA])_(?:hearts|diamonds|clubs|spades)/g;
@@ -10,12 +11,19 @@ export function cardsIn(value: unknown): string[] {
   return [...JSON.stringify(value ?? null).matchAll(CARD)].map((m) => m[0]);
 }
 
-/** The SeatedGameView a message carries: a `state` push or a successful get_state ack. */
-function viewOf(m: ReceivedMessage): SeatedGameView | null {
-  if (m.kind === 'push' && m.event === 'state') return m.payload as SeatedGameView;
+/**
+ * The GameView a message carries: a `state` push or a successful get_state ack (a seated
+ * player's, or a spectator's with `you: null`).
+ */
+function viewOf(m: ReceivedMessage): GameView | null {
+  if (m.kind === 'push' && m.event === 'state') return m.payload as GameView;
   const ack = m.payload as { ok?: boolean; data?: unknown } | null;
-  if (m.kind === 'ack' && m.event === 'get_state' && ack?.ok) return ack.data as SeatedGameView;
+  if (m.kind === 'ack' && m.event === 'get_state' && ack?.ok) return ack.data as GameView;
   return null;
+}
+
+function isSeated(view: GameView): view is SeatedGameView {
+  return view.you !== null;
 }
 
 function versionOf(m: ReceivedMessage): number | null {
@@ -35,8 +43,9 @@ function tokensOf(recorder: MessageRecorder): string[] {
 }
 
 /**
- * Checks every message the `recorders` received (one recorder per player, over all of that
- * player's sockets) and answers one line per leak; [] when there is none.
+ * Checks every message the `recorders` received (one recorder per player or spectator, over all
+ * of that person's sockets) and answers one line per leak; [] when there is none. A spectator
+ * holds no hand: all it may see are the cards played publicly.
  *
  * What a player X may see at a room version v: their own hand at v (from their own views) and
  * the cards played publicly in the hand under way (the events of the change that ends a hand
@@ -56,7 +65,7 @@ export function findLeaks(recorders: readonly MessageRecorder[]): string[] {
     for (const m of recorder.messages) {
       const view = viewOf(m);
       if (!view) continue;
-      viewsOf[i]!.set(view.version, view);
+      if (isSeated(view)) viewsOf[i]!.set(view.version, view);
       handNumberAt.set(view.version, view.handNumber);
       phaseAt.set(view.version, view.phase);
     }
@@ -132,7 +141,7 @@ export function findLeaks(recorders: readonly MessageRecorder[]): string[] {
       const version = versionOf(m) ?? newest;
       newest = Math.max(newest, version);
       const view = viewOf(m);
-      const known = new Set<string>(view ? view.you.hand : handAt(i, version));
+      const known = new Set<string>(view ? (view.you?.hand ?? []) : handAt(i, version));
       // A view shows the hand it belongs to; an event may also show the hand it just ended.
       for (const card of playedBy(handNumberAt.get(version), version)) known.add(card);
       if (!view)

@@ -193,4 +193,13 @@ describe('spectatorView', () => {
       state.players.map((p) => (p.playerId === hakem ? 12 : 13)),
     );
   });
+
+  it('carries the watchers as counted, the same number players see; none when not told', () => {
+    const state = timedRoom(T0, seededRng(4));
+
+    expect(spectatorView(state, T0, CLOCK, 17).spectators).toBe(17);
+    expect(viewFor(state, 'p1', T0, CLOCK, 17).spectators).toBe(17);
+    expect(spectatorView(state).spectators).toBe(0);
+    expect(spectatorView(state)).toMatchObject({ you: null, turnDeadline: null });
+  });
 });

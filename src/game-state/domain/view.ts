@@ -15,25 +15,37 @@ import type { RoomState, SeatedPlayer, TurnClock } from './types';
 /**
  * The caller's own GameView; throws if playerId holds no seat (a caller bug). With `now` and
  * `clock` it carries the turn's deadline; without them (or with the clock off) that is null.
+ * `spectators`: the room's watchers as counted (kept beside the room, not in its state).
  */
 export function viewFor(
   state: RoomState,
   playerId: string,
   now?: number,
   clock?: TurnClock,
+  spectators = 0,
 ): SeatedGameView {
   const me = state.players.find((p) => p.playerId === playerId);
   if (!me) throw new Error(`viewFor: player ${playerId} is not seated in room ${state.roomCode}`);
-  return { ...tableView(state, now, clock), you: youView(state, me) };
+  return { ...tableView(state, now, clock, spectators), you: youView(state, me) };
 }
 
 /** A spectator's GameView: the same table as every player sees, `you: null`, no hand anywhere. */
-export function spectatorView(state: RoomState, now: number, clock: TurnClock): SpectatorGameView {
-  return { ...tableView(state, now, clock), you: null };
+export function spectatorView(
+  state: RoomState,
+  now?: number,
+  clock?: TurnClock,
+  spectators = 0,
+): SpectatorGameView {
+  return { ...tableView(state, now, clock, spectators), you: null };
 }
 
 // Everything but `you`: what every receiver of the room may see. No hand is read here.
-function tableView(state: RoomState, now?: number, clock?: TurnClock): Omit<GameView, 'you'> {
+function tableView(
+  state: RoomState,
+  now: number | undefined,
+  clock: TurnClock | undefined,
+  spectators: number,
+): Omit<GameView, 'you'> {
   const match = state.match;
   const players = [...state.players]
     .sort((a, b) => a.seat - b.seat)
@@ -79,10 +91,10 @@ function tableView(state: RoomState, now?: number, clock?: TurnClock): Omit<Game
     handNumber: match?.handNumber ?? 0,
     winnerTeam: match?.winnerTeam ?? null,
     hostId: state.hostId,
-    // Not in the room state yet: later work fills these (match ids, public rooms, watchers).
+    // Not in the room state yet: later work fills these (match ids, public rooms).
     matchId: null,
     visibility: 'private',
-    spectators: 0,
+    spectators,
     turnDeadline: deadline,
     turnRemainingMs: deadline === null || now === undefined ? null : Math.max(0, deadline - now),
   };
