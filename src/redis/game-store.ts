@@ -1,5 +1,6 @@
 import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
 import type { RoomMeta, RoomStore } from '../game-state/room-store.port';
+import type { LobbyStore } from '../lobby/lobby-store.port';
 import type { PlayerSession, SeatRegistry } from '../rooms/seat-registry.port';
 import type { SpectatorRegistry } from '../rooms/spectator-registry.port';
 
@@ -84,5 +85,6 @@ export interface StoreConnection {
 export type GameStore = RoomStore &
   SeatRegistry &
   SpectatorRegistry &
+  LobbyStore &
   RedisManagerApi &
   StoreConnection;

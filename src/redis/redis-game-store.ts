@@ -8,6 +8,7 @@ import type {
   RoomMeta,
   RoomStore,
 } from '../game-state/room-store.port';
+import type { LobbyStore } from '../lobby/lobby-store.port';
 import type { SeatRegistry } from '../rooms/seat-registry.port';
 import type { SpectatorRegistry } from '../rooms/spectator-registry.port';
 import type { PerformanceMetrics, RedisManagerApi, StoreConnection } from './game-store';
@@ -16,7 +17,10 @@ import type { RoomWrite } from './store-codecs';
 import { StoreMetrics } from './store-metrics';
 
 /** The operation groups of a path, by name. */
-type Groups = Pick<RedisPath, 'rooms' | 'sessions' | 'timers' | 'instances' | 'spectators'>;
+type Groups = Pick<
+  RedisPath,
+  'rooms' | 'sessions' | 'timers' | 'instances' | 'spectators' | 'lobby'
+>;
 type AsyncMethod = (...args: never[]) => Promise<unknown>;
 /** The async methods of one group: each is one store operation, named as the port names it. */
 type OperationOf<G extends keyof Groups> = {
@@ -31,7 +35,13 @@ type OperationOf<G extends keyof Groups> = {
  * there instead of applied twice.
  */
 export abstract class RedisGameStore
-  implements RoomStore, SeatRegistry, SpectatorRegistry, RedisManagerApi, StoreConnection
+  implements
+    RoomStore,
+    SeatRegistry,
+    SpectatorRegistry,
+    LobbyStore,
+    RedisManagerApi,
+    StoreConnection
 {
   abstract readonly provider: 'async' | 'hybrid';
   abstract readonly path: string;
@@ -71,6 +81,12 @@ export abstract class RedisGameStore
   readonly registerWatchedRoom = this.forward('spectators', 'registerWatchedRoom');
   readonly unregisterWatchedRoom = this.forward('spectators', 'unregisterWatchedRoom');
   readonly watchedRooms = this.forward('spectators', 'watchedRooms');
+  readonly claimQuickMatchSeat = this.forward('lobby', 'claimQuickMatchSeat');
+  readonly releaseQuickMatchSeat = this.forward('lobby', 'releaseQuickMatchSeat');
+  readonly waitingRooms = this.forward('lobby', 'waitingRooms');
+  readonly playingRooms = this.forward('lobby', 'playingRooms');
+  readonly lobbyRooms = this.forward('lobby', 'lobbyRooms');
+  readonly forgetPlayingRooms = this.forward('lobby', 'forgetPlayingRooms');
 
   createRoom(
     roomCode: string,

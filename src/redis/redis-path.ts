@@ -1,4 +1,5 @@
 import { KeySpace } from './keys';
+import { RedisLobbyOperations } from './lobby-operations';
 import { RedisCommandRunner, withDeadline, type RunnerOptions } from './redis-command-runner';
 import type { PathName, RedisClient } from './redis-clients';
 import { defineScripts, loadScripts } from './redis-scripts';
@@ -30,6 +31,7 @@ export class RedisPath {
   readonly sessions: RedisSessionOperations;
   readonly timers: RedisTimerOperations;
   readonly instances: RedisInstanceOperations;
+  readonly lobby: RedisLobbyOperations;
   readonly spectators: RedisSpectatorOperations;
 
   constructor(
@@ -43,6 +45,7 @@ export class RedisPath {
     this.sessions = new RedisSessionOperations(scripted, settings);
     this.timers = new RedisTimerOperations(scripted, settings);
     this.instances = new RedisInstanceOperations(scripted, settings);
+    this.lobby = new RedisLobbyOperations(scripted, settings);
     this.spectators = new RedisSpectatorOperations(scripted, settings);
   }
 

@@ -1,3 +1,4 @@
+import { defineLobbyScripts, LOBBY_SCRIPTS, type LobbyScriptCommands } from './lobby-scripts';
 import type { RedisClient } from './redis-clients';
 import {
   CLAIM_TIMERS,
@@ -12,27 +13,33 @@ import {
 } from './lua-scripts';
 
 /** A client with the store's scripts as commands (EVALSHA, and EVAL if Redis lost the script). */
-export type ScriptClient = RedisClient & {
-  hokmLoadRoom(room: string, players: string, match: string, spectators: string): Promise<unknown>;
-  /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 6 keys. */
-  hokmCommitRoom(...args: Array<string | number>): Promise<[CommitStatus, number, ...unknown[]]>;
-  hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
-  hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[HeartbeatStanding, string[]]>;
-  hokmForgetInstance(
-    live: string,
-    connections: string,
-    watchedRooms: string,
-    id: string,
-  ): Promise<number>;
-  hokmSpectate(
-    room: string,
-    spectators: string,
-    mode: 'add' | 'remove' | 'set',
-    instanceId: string,
-    n: number,
-    ttlSeconds: number,
-  ): Promise<[SpectateStatus, number]>;
-};
+export type ScriptClient = RedisClient &
+  LobbyScriptCommands & {
+    hokmLoadRoom(
+      room: string,
+      players: string,
+      match: string,
+      spectators: string,
+    ): Promise<unknown>;
+    /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 6 keys. */
+    hokmCommitRoom(...args: Array<string | number>): Promise<[CommitStatus, number, ...unknown[]]>;
+    hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
+    hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[HeartbeatStanding, string[]]>;
+    hokmForgetInstance(
+      live: string,
+      connections: string,
+      watchedRooms: string,
+      id: string,
+    ): Promise<number>;
+    hokmSpectate(
+      room: string,
+      spectators: string,
+      mode: 'add' | 'remove' | 'set',
+      instanceId: string,
+      n: number,
+      ttlSeconds: number,
+    ): Promise<[SpectateStatus, number]>;
+  };
 
 const ALL_SCRIPTS = [
   LOAD_ROOM,
@@ -41,6 +48,7 @@ const ALL_SCRIPTS = [
   INSTANCE_HEARTBEAT,
   FORGET_INSTANCE,
   SPECTATE,
+  ...LOBBY_SCRIPTS,
 ];
 
 /** Whether `client` is a Cluster (its activity index then lives in another slot than a room). */
@@ -64,6 +72,7 @@ export function defineScripts(client: RedisClient): ScriptClient {
   client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 3, lua: INSTANCE_HEARTBEAT });
   client.defineCommand('hokmForgetInstance', { numberOfKeys: 3, lua: FORGET_INSTANCE });
   client.defineCommand('hokmSpectate', { numberOfKeys: 2, lua: SPECTATE });
+  defineLobbyScripts(client);
   return client as ScriptClient;
 }
 
