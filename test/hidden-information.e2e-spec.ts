@@ -1,5 +1,6 @@
-// Hidden information, checked on everything players receive: every push, every ack (errors
-// included) and every raw frame, over whole matches with reconnects, takeovers and refusals.
+// Hidden information, checked on everything players and spectators receive: every push, every
+// ack (errors included) and every raw frame, over whole matches with reconnects, takeovers and
+// refusals.
 import type { Card } from '../src/protocol/hokm-protocol';
 import { GameApp, startGameApp } from './support/game-app';
 import {
@@ -193,5 +194,79 @@ describe('hidden information', () => {
 
     expect(clients.flatMap((c) => c.autoplayErrors)).toEqual([]);
     expect(findLeaks(recorders)).toEqual([]);
+  });
+
+  it('spectators of a whole match with refusals, a dropped player coming back and a takeover see no card in hand', async () => {
+    const recorders = NAMES.map((name) => new MessageRecorder(name));
+    const { clients: seated, roomCode } = await seat(recorders, 3);
+    let clients = [...seated];
+    const early = await connect(new MessageRecorder('early spectator'));
+    await early.ok('watch', { roomCode });
+    const handOf = (c: GameClient): Card[] => c.state!.you.hand;
+
+    // A spectator's refusals name cards in hand and a player's token: nothing comes back.
+    const [dara] = clients as [GameClient];
+    for (const [event, payload] of [
+      ['play_card', { card: handOf(dara)[0]! }],
+      ['select_hokm', { suit: 'hearts' }],
+      ['reconnect', { sessionToken: dara.seat!.sessionToken }],
+      ['join', { roomCode, name: handOf(dara)[1]! }],
+      ['watch', { roomCode }],
+    ] as const) {
+      expect((await early.send(event, payload)).ok).toBe(false);
+    }
+    expect((await early.ok('get_state', {})).you).toBeNull();
+
+    await playUntil(clients, (s) => s.phase === 'gameplay' && s.currentTrick.length === 2);
+    const mid = await connect(new MessageRecorder('mid-hand spectator'));
+    await mid.ok('watch', { roomCode });
+    // A player drops mid-hand and comes back on a new socket; another takes over from a tab.
+    const dropped = clients[1]!;
+    dropped.close();
+    await early.waitForPush('player_disconnected');
+    const back = await connect(dropped.recorder);
+    await back.ok('reconnect', { sessionToken: dropped.seat!.sessionToken });
+    clients = clients.map((c) => (c === dropped ? back : c));
+    const first = clients[2]!;
+    const tab = await connect(first.recorder);
+    await tab.ok('reconnect', { sessionToken: first.seat!.sessionToken });
+    await first.waitForDisconnect();
+    clients = clients.map((c) => (c === first ? tab : c));
+    // A spectator leaves and comes back to watch.
+    await mid.ok('leave', {});
+    await mid.ok('watch', { roomCode });
+
+    const final = await playUntil(clients, (s) => s.phase === 'game_over');
+    for (const spectator of [early, mid]) {
+      await spectator.waitForPush('state', (v) => v.version === final.version);
+      expect((await spectator.ok('get_state', {})).you).toBeNull();
+    }
+
+    expect(findLeaks([...recorders, early.recorder, mid.recorder])).toEqual([]);
+    // The check had something to check: spectators saw cards played, and views without a hand.
+    expect(early.recorder.pushes('card_played').length).toBeGreaterThan(20);
+    expect(early.recorder.pushes('state').every((v) => v.you === null)).toBe(true);
+    expect(mid.recorder.pushes('state').length).toBeGreaterThan(10);
+  });
+
+  it('the check itself reports a card in hand planted in what a spectator received', async () => {
+    const recorders = NAMES.map((name) => new MessageRecorder(name));
+    const { clients, roomCode, started } = await seat(recorders, 1);
+    const spectator = await connect(new MessageRecorder('spectator'));
+    await spectator.ok('watch', { roomCode });
+    const view = await spectator.ok('get_state', {});
+    expect(findLeaks([...recorders, spectator.recorder])).toEqual([]);
+    const card = started[0]!.you.hand[0]!;
+
+    spectator.recorder.record({
+      socketIndex: 0,
+      kind: 'push',
+      event: 'state',
+      payload: { ...view, currentTrick: [{ playerId: clients[1]!.seat!.playerId, card }] },
+    });
+
+    expect(findLeaks([...recorders, spectator.recorder])).toEqual([
+      expect.stringMatching(new RegExp(`^spectator .* holds ${card}, in Dara's hand$`)),
+    ]);
   });
 });
