@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
   'NOT_HOST',
+  /** HTTP only (`GET /api/matches/:matchId`): no finished match has that id. */
+  'MATCH_NOT_FOUND',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -185,6 +187,47 @@ export interface ServerPushes {
   match_started: Versioned & { hakem: string };
 }
 export type PushEvent = keyof ServerPushes;
+
+/** One action of a hand, in order: the hakem's hokm, then every card. */
+export type MatchMove =
+  | { type: 'select_hokm'; playerId: string; suit: Suit; at: number; auto: boolean }
+  | { type: 'play_card'; playerId: string; card: Card; at: number; auto: boolean };
+
+/** One hand of a finished match: every card dealt and every action, and what it scored. */
+export interface MatchHand {
+  handNumber: number;
+  /** playerId. */
+  hakem: string;
+  /** null if the match ended before it was named. */
+  hokm: Suit | null;
+  /** playerId → every card dealt to them this hand, in deal order (5, then 8 after the hokm). */
+  deal: Record<string, Card[]>;
+  /** `at`: ms since the epoch; `auto`: the turn clock acted for the player. */
+  moves: MatchMove[];
+  /** Tricks taken in this hand by team 0 and team 1. */
+  tricks: [number, number];
+  /** Match points this hand scored, by team ([0, 0] for a hand cut short). */
+  points: [number, number];
+}
+
+/**
+ * The record of a finished match (`GET /api/matches/:matchId`), served only once the match is
+ * over: replaying its deals and moves through the rules gives its tricks, points and scores.
+ */
+export interface MatchRecord {
+  matchId: string;
+  roomCode: string;
+  targetScore: number;
+  /** ms since the epoch. */
+  startedAt: number;
+  endedAt: number;
+  outcome: 'game_over' | 'abandoned';
+  winnerTeam: 0 | 1 | null;
+  scores: [number, number];
+  /** Ordered by seat (the seats of the match). */
+  players: Array<{ playerId: string; name: string; seat: number; team: 0 | 1; bot: boolean }>;
+  hands: MatchHand[];
+}
 
 /**
  * Socket.IO's map of what a client emits: each request with its payload and ack callback

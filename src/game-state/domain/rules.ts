@@ -1,5 +1,6 @@
 // The Hokm rules as pure functions: (state, action, rng) → next state + events, or a refusal.
 import { FULL_DECK, isCard, shuffle, suitOf } from './cards';
+import { newMatchId } from './match-id';
 import { cloneRoom, fail, notInRoom, phaseMessage, unchanged } from './rule-results';
 import {
   bySeat,
@@ -318,6 +319,8 @@ function startMatch(next: RoomState, rng: Rng): string {
     winnerTeam: null,
   };
   startHand(next, hakem, rng);
+  // Drawn after the first deal, so that deal is what the same rng gave before match ids.
+  next.match.matchId = newMatchId(rng);
   return hakem;
 }
 

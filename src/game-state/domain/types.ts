@@ -60,6 +60,11 @@ export interface MatchState {
   scores: [number, number];
   handNumber: number;
   winnerTeam: Team | null;
+  /**
+   * This match's id (public, unguessable: 128 random bits, base64url), set when it starts and
+   * new for every match. Absent in states stored before match records: no record is kept then.
+   */
+  matchId?: string;
 }
 
 /** A whole room: what the rules read and write. `version` is owned by the store. */
