@@ -1,6 +1,8 @@
 // Spectators as people notice them: `watch` any live room by its code, get the spectator's view
 // (no hand) at once and after every change, from any instance; every refusal as the contract
 // says; a count every view carries; a limit; and a spectator whose instance dies stops counting.
+import { Encoder } from 'socket.io-parser';
+import * as views from '../src/game-state/domain/view';
 import type { ErrorCode, GameView } from '../src/protocol/hokm-protocol';
 import { GameApp, startGameApp } from './support/game-app';
 import { codeOf, GameClient, MessageRecorder, playUntil } from './support/game-client';
@@ -237,6 +239,46 @@ describe('spectators on one instance', () => {
     expect(findLeaks([...recorders, early.recorder, late.recorder])).toEqual([]);
     // Players saw the count too.
     expect(final.spectators).toBe(2);
+  });
+
+  it('50 spectators on one instance: one spectator view built and one frame encoded per change', async () => {
+    // A room of its own limit: the app's is 20.
+    const big = await startGameApp({ SPECTATOR_LIMIT: '100' });
+    try {
+      const host = track(await GameClient.connect(big.url));
+      const { roomCode } = await host.ok('create_room', { name: 'Host' });
+      const fifty = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => watcher(big.url, roomCode, `S${i}`)),
+      );
+      fifty.forEach(track);
+      const built = jest.spyOn(views, 'spectatorView');
+      const encoded = jest.spyOn(Encoder.prototype, 'encode');
+      const joiner = track(await GameClient.connect(big.url));
+
+      const { playerId } = await joiner.ok('join', { roomCode, name: 'Second' });
+      const got = await Promise.all(
+        fifty.map((s) =>
+          s.waitForPush('state', (v) => v.players.some((p) => p.playerId === playerId)),
+        ),
+      );
+      const spectatorFrames = encoded.mock.calls.filter(([packet]) => {
+        const data = (packet as { data?: unknown }).data;
+        if (!Array.isArray(data)) return false;
+        const [event, body] = data as [unknown, { you?: unknown } | undefined];
+        return event === 'state' && body?.you === null;
+      });
+      const builds = built.mock.calls.length;
+      built.mockRestore();
+      encoded.mockRestore();
+
+      expect(builds).toBe(1);
+      expect(spectatorFrames).toHaveLength(1);
+      expect(new Set(got.map((v) => JSON.stringify(v))).size).toBe(1);
+      expect(got[0]).toMatchObject({ you: null, spectators: 50 });
+    } finally {
+      for (const client of open.splice(0)) client.close();
+      await big.close();
+    }
   });
 
   it('a room that is gone ends the watching: get_state is ROOM_NOT_FOUND and the socket is free', async () => {
