@@ -4,6 +4,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, SeatedGameView, SeatGrant, Suit } from '../src/protocol/hokm-protocol';
 import type { FromLoad, LoadStats, ToLoad } from './lib/messages';
+import { Spectator } from './lib/spectator';
 
 const SUITS: Suit[] = ['hearts', 'diamonds', 'clubs', 'spades'];
 /** A table with no change for this long is re-synced with get_state (a lost push). */
@@ -177,9 +178,13 @@ function chooseCard(view: SeatedGameView): string {
   return options[Math.floor(Math.random() * options.length)]!;
 }
 
-/** Four players who create a room, play a match, leave together and start the next one. */
+/**
+ * Four players who create a room, play a match, leave together and start the next one; its
+ * spectators watch each new room from its creation on.
+ */
 class Table {
   players: Player[] = [];
+  spectators: Spectator[] = [];
   roomCode = '';
   private lastProgress = performance.now();
   private restarting = false;
@@ -209,6 +214,8 @@ class Table {
     host!.seated(created.data);
     this.roomCode = created.data.roomCode;
     counters.roomsCreated++;
+    // Watching before the others join: spectators see the whole match.
+    await Promise.all(this.spectators.map((s) => s.watch(this.roomCode)));
     // Sequential joins: the fourth one starts the match.
     for (const [i, guest] of guests.entries()) {
       const joined = await request<SeatGrant>(guest.socket, 'join', {
@@ -251,6 +258,7 @@ class Table {
 }
 
 const allPlayers: Player[] = [];
+const spectatorSockets: Socket[] = [];
 const tables: Table[] = [];
 
 function connect(url: string): Promise<Socket> {
@@ -283,6 +291,20 @@ async function start(message: Extract<ToLoad, { type: 'start' }>): Promise<void>
       allPlayers.push(player);
     }
     send({ type: 'connected', connected: allPlayers.length, players: message.players });
+  }
+  // Spectators of table t: spectator s on instance (t + s) mod n, as players are spread.
+  const watchers = tables.flatMap((table) =>
+    Array.from({ length: message.spectators }, (_, s) => ({ table, s })),
+  );
+  for (let i = 0; i < watchers.length; i += CONNECT_BATCH) {
+    const batch = watchers.slice(i, i + CONNECT_BATCH);
+    const sockets = await Promise.all(
+      batch.map(({ table, s }) => connect(message.urls[(table.index + s) % message.urls.length]!)),
+    );
+    for (const [k, socket] of sockets.entries()) {
+      batch[k]!.table.spectators.push(new Spectator(socket, request));
+      spectatorSockets.push(socket);
+    }
   }
   // Rooms are formed a few at a time, so the server is not flooded with creates at once.
   const queue = [...tables];
@@ -320,6 +342,7 @@ function mark(): void {
   counters.stalls = 0;
   counters.matchesCompleted = 0;
   latencies.reset();
+  Spectator.states = 0;
   windowStart = performance.now();
   send({ type: 'marked' });
 }
@@ -335,6 +358,7 @@ function collect(): void {
     // Every room this run created, all still in Redis (finished rooms live out their TTL).
     roomsCreated: counters.roomsCreated,
     connected: allPlayers.filter((p) => p.socket.connected).length,
+    spectatorStates: Spectator.states,
     latency: latencies.summary(),
   };
   send({ type: 'stats', stats });
@@ -343,6 +367,7 @@ function collect(): void {
 function stop(): void {
   stopping = true;
   for (const p of allPlayers) p.socket.disconnect();
+  for (const socket of spectatorSockets) socket.disconnect();
   setTimeout(() => process.exit(0), 200);
 }
 

@@ -12,6 +12,8 @@ export type ToLoad =
       targetScore: number;
       /** Pause before each move, ms (0: closed loop, as fast as acks and pushes allow). */
       thinkMs: number;
+      /** Sockets watching each table; spectator s of table t connects to urls[(t + s) % n]. */
+      spectators: number;
     }
   /** Starts the measured window: counters and latencies reset. */
   | { type: 'mark' }
@@ -32,6 +34,8 @@ export interface LoadStats {
   matchesCompleted: number;
   roomsCreated: number;
   connected: number;
+  /** `state` pushes the spectators received (one per spectator per change). */
+  spectatorStates: number;
   /** play_card ack latency, ms. */
   latency: { p50: number; p95: number; p99: number; max: number; mean: number; count: number };
 }

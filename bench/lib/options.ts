@@ -45,6 +45,8 @@ export interface BenchOptions {
   externalPrefix: string | null;
   targetScore: number;
   thinkMs: number;
+  /** Sockets watching each table (`watch`), spread over the instances like the players. */
+  spectators: number;
   /** EVALSHA requests and parallel clients of the redis-benchmark run. */
   redisBenchRequests: number;
   redisBenchClients: number;
@@ -73,6 +75,7 @@ const HELP = `npm run bench -- [flags]
   --prefix P         key prefix of the --url server, for the per-room key size
   --target-score N   match length, 1..7 (default 7)
   --think-ms N       pause before each move (default 0: closed loop)
+  --spectators N     sockets watching each table (default 0)
   --rb-requests N    redis-benchmark EVALSHA requests (default 100000; smoke 2000)
   --rb-clients N     redis-benchmark parallel clients (default 50)
   --repeat N         run each configuration N times, report medians (default 1)
@@ -116,6 +119,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     'prefix',
     'target-score',
     'think-ms',
+    'spectators',
     'rb-requests',
     'rb-clients',
     'repeat',
@@ -171,6 +175,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     externalPrefix: flags.get('prefix') ?? null,
     targetScore,
     thinkMs: num('think-ms', 0, true),
+    spectators: Math.floor(num('spectators', 0, true)),
     redisBenchRequests: Math.floor(num('rb-requests', smoke ? 2000 : 100000)),
     redisBenchClients: Math.floor(num('rb-clients', 50)),
     outDir: flags.get('out') ?? 'bench/results',

@@ -9,6 +9,10 @@ export interface ConfigResult {
   instances: number;
   players: number;
   rooms: number;
+  /** Sockets watching each table. */
+  spectatorsPerTable: number;
+  /** `state` pushes the spectators received per second. */
+  spectatorStatesPerSec: number;
   windowS: number;
   moves: number;
   movesPerSec: number;
@@ -109,6 +113,8 @@ const ROWS: Row[] = [
   ['load generator CPU (cores)', (c) => c.loadgenCpuCores, 2],
   ['Redis CPU (cores)', (c) => c.redisCpuCores, 2],
   ['moves measured', (c) => c.moves, 0],
+  ['spectators per table', (c) => c.spectatorsPerTable, 0],
+  ['spectator state pushes/s', (c) => c.spectatorStatesPerSec, 0],
   ['errors / stalls', (c) => c.errors, 0],
 ];
 
@@ -197,7 +203,9 @@ export function renderMarkdown(report: BenchReport): string {
     `# Benchmark ${report.startedAt}`,
     '',
     `${report.host.cpus} CPUs, Node ${report.host.node}, Redis ${report.host.redisVersion}; ` +
-      `${o.players} players at ${o.rooms} tables, ${o.instances} instance(s) per configuration, ` +
+      `${o.players} players at ${o.rooms} tables` +
+      (o.spectators > 0 ? ` with ${o.spectators} spectators each` : '') +
+      `, ${o.instances} instance(s) per configuration, ` +
       `${o.durationS} s measured after ${o.warmupS} s warm-up` +
       (o.repeat > 1 ? `, median of ${o.repeat} runs` : '') +
       '.',
