@@ -179,6 +179,8 @@ async function runConfig(
         REDIS_KEY_PREFIX: prefix,
         RATE_LIMIT_BURST: '10000',
         RATE_LIMIT_PER_SECOND: '10000',
+        // Every simulated player and spectator connects from this one address.
+        CONNECTIONS_PER_SECOND: '1000000',
         LOG_LEVEL: 'warn',
         SHUTDOWN_GRACE_MS: '2000',
       };
