@@ -6,9 +6,10 @@ import { renderLobby, updateLobbyNotice } from './views/lobby.js';
 import { renderReplaced } from './views/replaced.js';
 import { renderResuming } from './views/resuming.js';
 import { renderRoom } from './views/room.js';
+import { renderWatching } from './views/watching.js';
 
 /** The screens; #app's data-screen names the one on show. */
-export type Screen = 'lobby' | 'resuming' | 'room' | 'replaced';
+export type Screen = 'lobby' | 'resuming' | 'room' | 'replaced' | 'watching';
 
 interface ScreenView {
   /** Builds the screen into `main` when it comes on. */
@@ -22,6 +23,7 @@ const SCREENS: Readonly<Record<Screen, ScreenView>> = {
   resuming: { enter: renderResuming },
   replaced: { enter: renderReplaced },
   room: { enter: renderRoom, refresh: renderRoom },
+  watching: { enter: renderWatching, refresh: renderWatching },
 };
 
 const main = document.getElementById('screen') as HTMLElement;
@@ -29,6 +31,7 @@ let shown: Screen | null = null;
 
 function screenFor(state: ClientState): Screen {
   if (state.replaced) return 'replaced';
+  if (state.watching) return 'watching';
   if (state.view) return 'room';
   if (state.session) return 'resuming';
   return 'lobby';

@@ -4,6 +4,7 @@ import { errorText } from '../ui/messages.js';
 import { toast } from '../ui/toast.js';
 import * as store from '../state/store.js';
 import { invitedRoom, setUrlRoom } from '../url.js';
+import { watchAgain } from '../watch-actions.js';
 import {
   isConnected,
   onPush,
@@ -18,11 +19,14 @@ export function startSeatKeeping(): void {
   openConnection({
     opened: () => {
       store.connectionOpened();
-      void resume();
+      // A spectator holds no seat: on a new connection it watches again instead.
+      if (store.getState().watching) void watchAgain();
+      else void resume();
     },
     failed: () => store.connectionFailed(),
     closed: (byServer) => {
       if (!store.getState().replaced && byServer) {
+        // (A spectator too: the server closed us, and the table is watched again on reconnect.)
         // The server closed us (a restart): Socket.IO will not retry on its own, so we do.
         setTimeout(
           () => {

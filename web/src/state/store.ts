@@ -6,8 +6,10 @@ import { loadSession, storeSession, type StoredSession } from './storage.js';
 
 export type AbandonEvent = ServerPushes['abandoned'];
 
-/** A view of the room from a seat (`you` is set): the only kind this client shows. */
+/** A view of the room from a seat (`you` is set). */
 export type SeatView = GameView & { readonly you: NonNullable<GameView['you']> };
+/** A spectator's view of the room: no `you`, no hand. */
+export type WatchView = GameView & { readonly you: null };
 
 /** Everything the page is drawn from. */
 export interface ClientState {
@@ -32,6 +34,10 @@ export interface ClientState {
   readonly lobbyNotice: string;
   /** Who ended the match and how, when the server said so. */
   readonly abandon: AbandonEvent | null;
+  /** The table this tab watches without a seat (`watch`), or null. */
+  readonly watching: string | null;
+  /** The last spectator's view of that table, as the server sent it. */
+  readonly watchView: WatchView | null;
 }
 
 /** What a change needs redrawn: the whole screen (and the chrome), or only the chrome. */
@@ -51,6 +57,8 @@ let state: ClientState = {
   busy: false,
   lobbyNotice: '',
   abandon: null,
+  watching: null,
+  watchView: null,
 };
 
 const listeners = new Set<Listener>();
@@ -145,6 +153,10 @@ export function seatForgotten(notice = ''): void {
 
 /** A view of the room (the `state` push, or a `get_state` answer). */
 export function viewReceived(view: GameView): void {
+  if (view.you === null) {
+    watchViewReceived({ ...view, you: null });
+    return;
+  }
   // Only for a seat this tab holds or is taking (a late push after "forget" is dropped).
   if (state.replaced || !(state.session || state.joining) || !isSeatView(view)) return;
   const prev = state.view;
@@ -168,4 +180,24 @@ export function moveStarted(): void {
 
 export function moveAnswered(): void {
   update({ busy: false }, 'screen');
+}
+
+// --- watching a table --------------------------------------------------------------------------
+
+/** This tab watches a table from now on (its first view follows). */
+export function watchStarted(roomCode: string): void {
+  update({ watching: roomCode, watchView: null, lobbyNotice: '', abandon: null }, 'screen');
+}
+
+/** A spectator's view of the watched table (a late one of another table is dropped). */
+export function watchViewReceived(view: WatchView): void {
+  if (state.watching !== view.roomCode) return;
+  const prev = state.watchView;
+  if (prev && view.version < prev.version) return;
+  update({ watchView: view }, 'screen');
+}
+
+/** Back to the lobby from watching; `notice` says why, or ''. */
+export function watchEnded(notice = ''): void {
+  update({ watching: null, watchView: null, lobbyNotice: notice }, 'screen');
 }

@@ -23,6 +23,7 @@ export function renderChrome(state: ClientState, screen: string): void {
   root.dataset.myTurn = String(!!view && view.turn === view.you.playerId);
   root.dataset.seat = view ? String(view.you.seat) : '';
   root.dataset.version = view ? String(view.version) : '';
+  root.dataset.watching = state.watching ?? '';
   roomChip.hidden = !inRoom;
   leaveBtn.hidden = !(inRoom && (view.phase === 'hokm_selection' || view.phase === 'gameplay'));
   mount(roomChip, view ? [h('span', { class: 'chip-label' }, 'Table '), view.roomCode] : []);
@@ -40,7 +41,9 @@ export function renderChrome(state: ClientState, screen: string): void {
 function bannerText(state: ClientState): string {
   if (state.replaced) return '';
   if (state.restarting) return 'The server is restarting. You will be put back in your seat.';
-  if (!state.connected && (state.session || state.view)) return 'Connection lost. Reconnecting…';
+  if (!state.connected && (state.session || state.view || state.watching)) {
+    return 'Connection lost. Reconnecting…';
+  }
   if (!state.connected && state.unreachable) return 'Cannot reach the server. Retrying…';
   return '';
 }
