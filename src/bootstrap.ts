@@ -8,6 +8,7 @@ import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { AdapterClients } from './redis/adapter-clients';
+import { securityHeaders } from './web/security-headers';
 import { serveWebClient } from './web/web-client';
 
 /** Builds the Nest application (HTTP + Socket.IO + the web client at /), without listening. */
@@ -26,6 +27,10 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.flushLogs();
   // The adapter lives outside the module tree; its Redis connections come from the redis module.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config, app.get(AdapterClients)));
+  // req.ip by the same rules as the sockets' address (src/abuse/client-address.ts).
+  const { trustProxy } = config.addressLimits;
+  app.set('trust proxy', trustProxy.length > 0 ? trustProxy : false);
+  app.use(securityHeaders());
   serveWebClient(app);
   return app;
 }

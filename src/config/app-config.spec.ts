@@ -43,6 +43,12 @@ describe('loadConfig', () => {
         maxPayloadBytes: 4096,
         writeCoalescing: true,
       },
+      addressLimits: {
+        lookupFailuresPerMinute: 60,
+        lookupCooldownSeconds: 60,
+        connectionsPerSecond: 20,
+        trustProxy: [],
+      },
       shutdownGraceMs: 5000,
       shutdownDrainMs: 0,
     });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -22,6 +23,26 @@ const clusterNodes = z
   )
   .refine((nodes) => nodes.every((n) => /^[^:\s]+:\d{1,5}$/.test(n)), {
     error: 'must be a comma-separated list of host:port',
+  });
+
+/** An IP (v4 or v6) or a CIDR block of one, e.g. `10.0.0.0/8`. */
+function isIpOrCidr(entry: string): boolean {
+  const [ip = '', bits, ...rest] = entry.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+const proxyList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n.length > 0),
+  )
+  .refine((entries) => entries.every(isIpOrCidr), {
+    error: 'must be a comma-separated list of IP addresses or CIDR blocks',
   });
 
 /** Every setting, with its default, as environment variables; the only place that reads them. */
@@ -52,6 +73,11 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: int(1, 10000).default(20),
   RATE_LIMIT_PER_SECOND: int(1, 10000).default(10),
   MAX_PAYLOAD_BYTES: int(256, 1_000_000).default(4096),
+  LOOKUP_FAILURES_PER_MINUTE: int(1, 1_000_000).default(60),
+  LOOKUP_COOLDOWN_SECONDS: int(1, 24 * 3600).default(60),
+  CONNECTIONS_PER_SECOND: int(1, 1_000_000).default(20),
+  // Unset: no proxy is trusted and X-Forwarded-For is ignored.
+  TRUST_PROXY: proxyList.optional(),
   SOCKET_WRITE_COALESCING: bool.default(true),
   SHUTDOWN_GRACE_MS: int(0, 60000).default(5000),
   SHUTDOWN_DRAIN_MS: int(0, 300000).default(0),
@@ -110,6 +136,17 @@ const configSchema = envSchema.transform((e) => {
       maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
       /** A connection's packets of one tick leave in one write (engine.io internals; false: off). */
       writeCoalescing: e.SOCKET_WRITE_COALESCING,
+    },
+    /** Budgets per client address, shared by every instance (kept in Redis). */
+    addressLimits: {
+      /** Failed join/watch/reconnect/match lookups an address may make within a minute... */
+      lookupFailuresPerMinute: e.LOOKUP_FAILURES_PER_MINUTE,
+      /** ...before its lookups answer RATE_LIMITED for this long. */
+      lookupCooldownSeconds: e.LOOKUP_COOLDOWN_SECONDS,
+      /** New Socket.IO connections an address may open per second. */
+      connectionsPerSecond: e.CONNECTIONS_PER_SECOND,
+      /** The proxies (IPs, CIDRs) whose X-Forwarded-For is believed; empty: none. */
+      trustProxy: e.TRUST_PROXY ?? [],
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     /** On SIGTERM, how long /health answers 503 while sockets are still served, before closing. */

@@ -8,6 +8,8 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { ConnectionGuard } from '../abuse/connection-guard.service';
+import { LookupGuard } from '../abuse/lookup-guard.service';
 import { AppLifecycle } from '../common/app-lifecycle';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
@@ -60,11 +62,15 @@ export class GameGateway
     private readonly broadcaster: RoomBroadcaster,
     private readonly lifecycle: AppLifecycle,
     private readonly metrics: GatewayMetrics,
+    private readonly lookups: LookupGuard,
+    private readonly connections: ConnectionGuard,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(namespace: GameNamespace): void {
     this.namespace = namespace;
+    // Per-address connection rate: refused at the handshake, before any request.
+    namespace.use(this.connections.middleware);
     this.broadcaster.attach(namespace);
     this.seats.attach(namespace);
   }
@@ -199,7 +205,10 @@ export class GameGateway
     const result = this.enqueue(socket, async (): Promise<Ack<AckData<E>>> => {
       try {
         if (this.lifecycle.shuttingDown) throw new ServiceUnavailableError();
-        const data = await run(parsePayload(event, payload));
+        // Lookups (join, watch, reconnect) are refused while the address cools down.
+        const data = await this.lookups.run(event, socket.request, () =>
+          run(parsePayload(event, payload)),
+        );
         this.metrics.request(event, 'ok', started);
         return { ok: true, data };
       } catch (error) {

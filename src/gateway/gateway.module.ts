@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AbuseModule } from '../abuse/abuse.module';
 import { GameStateModule } from '../game-state/game-state.module';
 import { RedisStoreModule } from '../redis/redis.module';
 import { RoomsModule } from '../rooms/rooms.module';
@@ -17,7 +18,11 @@ import { WatchingService } from './watching.service';
 
 @Module({
   // The composition of the features with the store that implements their ports.
-  imports: [RoomsModule.register(RedisStoreModule), GameStateModule.register(RedisStoreModule)],
+  imports: [
+    RoomsModule.register(RedisStoreModule),
+    GameStateModule.register(RedisStoreModule),
+    AbuseModule.register(RedisStoreModule),
+  ],
   providers: [
     BotDriver,
     GameGateway,

@@ -15,6 +15,16 @@ export interface RoomKeys {
   spectators: string;
 }
 
+/** The budgets of one client address; `{addr:KEY}` is their hash tag (one Cluster slot). */
+export interface AddressKeys {
+  /** New connections in the current second (a counter that expires with the second). */
+  connections: string;
+  /** Failed lookups in the current window (a counter that expires with the window). */
+  lookupFailures: string;
+  /** Present while the address's lookups are refused; expires when the cool-down ends. */
+  lookupCooldown: string;
+}
+
 /** Builds key names under one prefix; the only place that knows the key layout. */
 export class KeySpace {
   constructor(readonly prefix: string) {}
@@ -63,6 +73,16 @@ export class KeySpace {
   /** The rooms one instance has spectators of: members room codes (survivors drop its counts). */
   instanceWatchedRooms(instanceId: string): string {
     return `${this.prefix}{instances}:watching:${instanceId}`;
+  }
+
+  /** The budgets of one client address (an IPv4 address, an IPv6 /64). */
+  address(key: string): AddressKeys {
+    const base = `${this.prefix}addr:{${key}}`;
+    return {
+      connections: `${base}:connections`,
+      lookupFailures: `${base}:lookup-failures`,
+      lookupCooldown: `${base}:lookup-cooldown`,
+    };
   }
 
   /** A session is found by the SHA-256 of its token: a dump of Redis gives no one a seat. */

@@ -6,8 +6,10 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
+import { ADDRESS_LIMITS } from '../abuse/abuse.constants';
 import { ROOM_STORE } from '../game-state/game-state.constants';
 import { SEAT_REGISTRY, SPECTATOR_REGISTRY } from '../rooms/rooms.constants';
+import { addressLimitsProvider } from './address-limit-operations';
 import { gameStoreProvider } from './game-store.factory';
 import type { GameStore } from './game-store';
 import { GAME_STORE } from './redis.constants';
@@ -45,8 +47,16 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: ROOM_STORE, useExisting: GAME_STORE },
     { provide: SEAT_REGISTRY, useExisting: GAME_STORE },
     { provide: SPECTATOR_REGISTRY, useExisting: GAME_STORE },
+    addressLimitsProvider,
     StoreLifecycle,
   ],
-  exports: [GAME_STORE, ROOM_STORE, SEAT_REGISTRY, SPECTATOR_REGISTRY, StoreMetrics],
+  exports: [
+    GAME_STORE,
+    ROOM_STORE,
+    SEAT_REGISTRY,
+    SPECTATOR_REGISTRY,
+    ADDRESS_LIMITS,
+    StoreMetrics,
+  ],
 })
 export class RedisStoreModule {}

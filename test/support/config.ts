@@ -23,6 +23,10 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
   return loadConfig({
     REDIS_KEY_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'error',
+    // Every test client comes from 127.0.0.1: the per-address limits out of the way (they are
+    // tested, low, by test/address-limits.e2e-spec.ts).
+    CONNECTIONS_PER_SECOND: '100000',
+    LOOKUP_FAILURES_PER_MINUTE: '100000',
     ...onTarget(overrides),
   });
 }

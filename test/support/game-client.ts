@@ -90,6 +90,10 @@ export interface GameClientOptions {
   transports?: Array<'websocket' | 'polling'>;
   /** Keep the cookies the server (or a load balancer's sticky session) sets. Default false. */
   withCredentials?: boolean;
+  /** The local address to connect from, e.g. `127.0.0.2` (all of 127.0.0.0/8 is loopback on Linux). */
+  localAddress?: string;
+  /** Headers of the handshake request (e.g. a forged X-Forwarded-For). */
+  extraHeaders?: Record<string, string>;
   /** Default 10 s. */
   connectTimeoutMs?: number;
   /** How long `request` waits for an ack before rejecting. Default 10 s. */
@@ -211,6 +215,9 @@ export class GameClient {
       forceNew: true,
       timeout: options.connectTimeoutMs ?? 10_000,
       autoConnect: false,
+      ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+      // Handed to the websocket (ws) as is; not in socket.io-client's option types.
+      ...(options.localAddress ? ({ localAddress: options.localAddress } as object) : {}),
     });
     const client = new GameClient(
       socket,

@@ -17,6 +17,9 @@ export const INSTANCE_DEFAULTS: Record<string, string> = {
   // Players here move the instant it is their turn; the limit is tested elsewhere.
   RATE_LIMIT_BURST: '10000',
   RATE_LIMIT_PER_SECOND: '10000',
+  // Every test client comes from 127.0.0.1; test/address-limits.e2e-spec.ts tests the limits.
+  CONNECTIONS_PER_SECOND: '100000',
+  LOOKUP_FAILURES_PER_MINUTE: '100000',
 };
 
 /** One server a test can reach, spawned or in-process. */

@@ -13,6 +13,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === 'function') {
       el.addEventListener(key.replace(/^on/, ''), value);
+    } else if (key === 'style') {
+      // Through the CSSOM: a style attribute would be inline style, which the page's CSP refuses.
+      el.style.cssText = String(value);
     } else if (value === true) {
       el.setAttribute(key, '');
     } else {
