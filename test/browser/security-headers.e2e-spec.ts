@@ -11,6 +11,7 @@ import {
   launchChromium,
   startMatchWithBots,
   startWebApp,
+  waitForSelector,
   waitForTurn,
   type WebApp,
 } from './browser-support';
@@ -107,12 +108,21 @@ describe('security headers and the Content-Security-Policy (headless chromium)',
   it('runs the client under it with no violation: a table, bots, cards played', async () => {
     const { page, console } = await watchedPage(browser);
 
-    await startMatchWithBots(page, web.url, 'Ada');
+    const code = await startMatchWithBots(page, web.url, 'Ada');
     await act(page, 'card');
     await waitForTurn(page);
+    // Someone watching the table, in another browser: the spectator's screen.
+    const watcher = await watchedPage(browser);
+    await watcher.page.goto(`${web.url}/?watch=${code}`);
+    await waitForSelector(watcher.page, '#app[data-screen="watching"] .backs');
 
     expect(await violations(page)).toEqual([]);
-    expect(console.filter((line) => /Content Security Policy|Refused/i.test(line))).toEqual([]);
+    expect(await violations(watcher.page)).toEqual([]);
+    const refused = (lines: string[]) =>
+      lines.filter((l) => /Content Security Policy|Refused/i.test(l));
+    expect(refused(console)).toEqual([]);
+    expect(refused(watcher.console)).toEqual([]);
+    await watcher.page.context().close();
     // The styles the views set at run time (the hand's card count) are in effect.
     const n = await page.evaluate(() => {
       const g = globalThis as unknown as ViolationLog;
