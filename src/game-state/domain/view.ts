@@ -91,8 +91,8 @@ function tableView(
     handNumber: match?.handNumber ?? 0,
     winnerTeam: match?.winnerTeam ?? null,
     hostId: state.hostId,
-    // Not in the room state yet: later work fills these (match ids, public rooms).
-    matchId: null,
+    // Not in the room state yet: later work fills this (public rooms).
+    matchId: match?.matchId ?? null,
     visibility: 'private',
     spectators,
     turnDeadline: deadline,
