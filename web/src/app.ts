@@ -9,11 +9,14 @@ import { startSeatKeeping } from './connection/seat.js';
 import { render, startRouter } from './router.js';
 import * as store from './state/store.js';
 import { initChrome } from './ui/chrome.js';
-import { watchedRoom } from './url.js';
+import { setUrlWatch, watchedRoom } from './url.js';
 
 initChrome(() => leaveTable(true));
 startRouter();
 // A watch link (`/?watch=CODE`) watches that table, unless this browser holds a seat to take back.
-if (watchedRoom() && !store.getState().session) store.watchStarted(watchedRoom());
+if (watchedRoom() && !store.getState().session) {
+  store.watchStarted(watchedRoom());
+  setUrlWatch(watchedRoom());
+}
 startSeatKeeping();
 render();

@@ -46,7 +46,7 @@ function watchBar(code: string, view: WatchView | null): HTMLElement {
     h(
       'span',
       { class: 'watchers', 'data-testid': 'watchers', title: 'People watching this table' },
-      view ? `👁 ${count} watching` : '',
+      view ? `${count} watching` : '',
     ),
     h(
       'span',
