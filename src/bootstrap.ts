@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { serveOpenApi } from './openapi/openapi';
 import { AdapterClients } from './redis/adapter-clients';
 import { securityHeaders } from './web/security-headers';
 import { serveWebClient } from './web/web-client';
@@ -31,6 +32,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   const { trustProxy } = config.addressLimits;
   app.set('trust proxy', trustProxy.length > 0 ? trustProxy : false);
   app.use(securityHeaders());
+  serveOpenApi(app);
   serveWebClient(app);
   return app;
 }
