@@ -61,6 +61,13 @@ function guessCode(client: GameClient): Promise<Ack<unknown>> {
   return client.request('join', { roomCode, name: 'guesser' });
 }
 
+/** A watch of a code nobody holds: someone hunting for private tables to look at. */
+function guessWatch(client: GameClient): Promise<Ack<unknown>> {
+  const roomCode = randomRoomCode();
+  guessed.push(roomCode);
+  return client.request('watch', { roomCode });
+}
+
 /** A reconnect with a made-up token: someone hunting for seats. */
 function guessToken(client: GameClient): Promise<Ack<unknown>> {
   const sessionToken = randomBytes(24).toString('base64url');
@@ -107,11 +114,13 @@ describe('failed lookups: a budget per address, shared by both instances', () =>
       await connect(1, guesser),
     ];
 
-    // Act: the budget spent over four sockets and both instances, codes and tokens alike.
+    // Act: the budget spent over four sockets and both instances: codes to join, codes to
+    // watch, tokens.
+    const guesses = [guessCode, guessWatch, guessToken];
     const spent: Array<string | undefined> = [];
     for (let n = 0; n < FAILURES; n++) {
-      const socket = hunters[n % hunters.length] as GameClient;
-      spent.push(codeOf(await (n % 3 === 2 ? guessToken(socket) : guessCode(socket))));
+      const guess = guesses[n % guesses.length] as typeof guessCode;
+      spent.push(codeOf(await guess(hunters[n % hunters.length] as GameClient)));
     }
 
     // Assert: each guess was answered as usual until the budget ran out, then every lookup of
@@ -123,6 +132,9 @@ describe('failed lookups: a budget per address, shared by both instances', () =>
     );
     for (const socket of hunters) expect(codeOf(await guessCode(socket))).toBe('RATE_LIMITED');
     expect(codeOf(await guessToken(hunters[1] as GameClient))).toBe('RATE_LIMITED');
+    expect(codeOf(await guessWatch(hunters[2] as GameClient))).toBe('RATE_LIMITED');
+    const watchRight = await (hunters[3] as GameClient).request('watch', { roomCode: open.code });
+    expect(codeOf(watchRight)).toBe('RATE_LIMITED');
     const rightCode = await (hunters[0] as GameClient).request('join', {
       roomCode: open.code,
       name: 'lucky',
