@@ -132,6 +132,22 @@ describe('security headers and the Content-Security-Policy (headless chromium)',
     await page.context().close();
   });
 
+  it('serves the API docs (Swagger UI) with its inline styles and icons allowed, scripts as strict', async () => {
+    const docs = await request(web.app.getHttpServer()).get('/api/docs').expect(200);
+    const csp = String(docs.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline';");
+    expect(csp).toContain("img-src 'self' data:;");
+    const { page, console } = await watchedPage(browser);
+
+    await page.goto(`${web.url}/api/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 10_000 });
+
+    expect(await violations(page)).toEqual([]);
+    expect(console).toEqual([]);
+    await page.context().close();
+  });
+
   it('enforces it: an inline style and an inline script planted in the page are refused', async () => {
     const { page } = await watchedPage(browser);
     await page.goto(web.url);
