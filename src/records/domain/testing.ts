@@ -43,7 +43,9 @@ export function simulateMatch(seed: number, options: SimulatedMatchOptions = {})
   let now = options.startAt ?? 1_700_000_000_000;
   const journal: string[] = [];
   const events: DomainEvent[] = [];
-  const host = { playerId: 'h0', name: 'Host', connectionId: 'conn-h0' };
+  // Ids as long as the server's (`p_` and 12 base64url characters), so sizes are realistic.
+  const idOf = (i: number, bot: boolean) => `p_${bot ? 'bot' : 'hum'}${i}xxxxxxxx`;
+  const host = { playerId: idOf(0, false), name: 'Host', connectionId: 'conn-0' };
   let state = newRoom(options.roomCode ?? 'RECORD', options.targetScore ?? 7, host);
   const step = (action: Action): void => {
     const result = applyAction(state, action, deck);
@@ -56,13 +58,13 @@ export function simulateMatch(seed: number, options: SimulatedMatchOptions = {})
   };
   for (let i = 1; i < 4; i++) {
     const bot = options.bots?.includes(i) === true;
-    const id = `${bot ? 'b' : 'h'}${i}`;
+    const id = idOf(i, bot);
     step({
       type: 'join',
       playerId: id,
       name: `Player ${i}`,
       bot,
-      connectionId: `conn-${id}`,
+      connectionId: `conn-${i}`,
       at: now,
     });
   }
@@ -73,7 +75,7 @@ export function simulateMatch(seed: number, options: SimulatedMatchOptions = {})
     if (!match || !turn) throw new Error('a running match awaits no one');
     const abandon = options.abandonAfter;
     if (abandon && moves >= abandon.moves) {
-      const victim = state.players.find((p) => p.bot !== true)?.playerId ?? 'h0';
+      const victim = state.players.find((p) => p.bot !== true)?.playerId ?? host.playerId;
       if (abandon.how === 'leave') step({ type: 'leave', playerId: victim, at: now });
       else {
         step({ type: 'disconnect', playerId: victim, at: now });
