@@ -183,6 +183,8 @@ async function runConfig(
         CONNECTIONS_PER_SECOND: '1000000',
         LOG_LEVEL: 'warn',
         SHUTDOWN_GRACE_MS: '2000',
+        // Players here move at once; a build before the turn clock ignores the variable.
+        TURN_SECONDS: String(options.turnSeconds),
       };
       log(`${tag} starting ${options.instances} server(s) ...`);
       servers.push(

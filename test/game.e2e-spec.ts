@@ -143,6 +143,7 @@ const ACK_KEYS = {
   get_state: VIEW_KEYS,
   add_bots: ['added'],
   watch: ['roomCode'],
+  resume: [],
 } satisfies Record<RequestEvent, string[]>;
 
 const sameKeys = (value: unknown, keys: readonly string[]): boolean =>

@@ -3,6 +3,7 @@
 // @redis-target single: store-level, reads its keys through standalone clients.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { DEADLINES_INDEX } from '../src/game-state/deadline-index.port';
 import type { GameStore, OperationMetrics, PerformanceMetrics } from '../src/redis/game-store';
 import { randomRoomCode, testConfig } from './support/config';
 import { fullTable, player, sampleMatch, waitingRoom } from './support/fixtures';
@@ -612,61 +613,109 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
     });
   });
 
-  describe('reconnect-grace timers', () => {
+  describe('deadline index', () => {
     // Deadlines are plain numbers handed in by the caller; a far-off base keeps tests apart.
     let base = 1_000_000;
     beforeEach(() => {
       base += 1_000_000;
     });
 
-    const timer = (playerId: string, roomCode = 'GRACE1') => ({
-      roomCode,
-      playerId,
-      disconnectedAt: base - 1,
+    /** A room whose create writes its deadline into the index, as DeadlineIndexExtension does. */
+    const roomDueAt = async (dueAt: number): Promise<string> => {
+      const code = randomRoomCode();
+      const indexes = [{ index: DEADLINES_INDEX, member: code, score: dueAt }];
+      expect(await store.createRoom(code, waitingRoom(), [], { indexes })).toBe(true);
+      return code;
+    };
+    const scoreOf = async (code: string) => redis.zscore(`${prefix}index:${DEADLINES_INDEX}`, code);
+
+    it('claims only due rooms, earliest first, leases them so a second claim gets nothing, and re-offers them after the lease', async () => {
+      const later = await roomDueAt(base + 200);
+      const first = await roomDueAt(base + 100);
+      const notYet = await roomDueAt(base + 5_000);
+
+      expect(await store.claimDueDeadlines(base + 250, 1_000, 10)).toEqual([first, later]);
+      expect(await scoreOf(first)).toBe(String(base + 1_250));
+      expect(await store.claimDueDeadlines(base + 250, 1_000, 10)).toEqual([]);
+      expect(await store.claimDueDeadlines(base + 1_000, 1_000, 10)).toEqual([]);
+
+      // A claimer that died without completing: its rooms come back once the lease runs out
+      // (both at the same lease end now, so in no particular order).
+      const again = await store.claimDueDeadlines(base + 1_251, 1_000, 10);
+      expect(again.sort()).toEqual([first, later].sort());
+
+      for (const code of [first, later]) {
+        expect(await store.completeDeadline(code, base + 2_251, null)).toBe(true);
+      }
+      expect(await store.claimDueDeadlines(base + 4_999, 1_000, 10)).toEqual([]);
+      expect(await store.claimDueDeadlines(base + 5_000, 1_000, 10)).toEqual([notYet]);
+      expect(await store.completeDeadline(notYet, base + 6_000, null)).toBe(true);
+      expect(await store.claimDueDeadlines(base + 900_000, 1_000, 10)).toEqual([]);
     });
 
-    it('claims only due timers, leases them so a second claim gets nothing, and re-offers them after the lease', async () => {
-      const [t1, t2, t3] = [timer('a'), timer('b'), timer('c')];
-      await store.scheduleGraceTimer(t1, base + 100);
-      await store.scheduleGraceTimer(t2, base + 200);
-      await store.scheduleGraceTimer(t3, base + 5_000);
+    it('claims at most `limit` rooms, earliest first', async () => {
+      const codes = [await roomDueAt(base + 30), await roomDueAt(base + 20)];
+      codes.push(await roomDueAt(base + 10));
 
-      expect(await store.claimDueGraceTimers(base + 250, 1_000, 10)).toEqual([t1, t2]);
-      expect(await store.claimDueGraceTimers(base + 250, 1_000, 10)).toEqual([]);
-      expect(await store.claimDueGraceTimers(base + 1_000, 1_000, 10)).toEqual([]);
-
-      // A claimer that died without completing: its timers come back once the lease runs out.
-      expect(await store.claimDueGraceTimers(base + 1_251, 1_000, 10)).toEqual([t1, t2]);
-
-      for (const t of [t1, t2, t3]) await store.completeGraceTimer(t);
-      expect(await store.claimDueGraceTimers(base + 900_000, 1_000, 10)).toEqual([]);
+      expect(await store.claimDueDeadlines(base + 100, 1_000, 2)).toEqual([codes[2], codes[1]]);
+      expect(await store.claimDueDeadlines(base + 100, 1_000, 2)).toEqual([codes[0]]);
+      for (const code of codes) await store.completeDeadline(code, base + 1_100, null);
+      expect(await store.claimDueDeadlines(base + 900_000, 1_000, 10)).toEqual([]);
     });
 
-    it('claims at most `limit` timers, earliest first', async () => {
-      const ts = ['a', 'b', 'c'].map((id) => timer(id));
-      for (const [i, t] of ts.entries()) await store.scheduleGraceTimer(t, base + 10 * (3 - i));
+    it('claims one room only while it is due and not leased', async () => {
+      const code = await roomDueAt(base + 100);
 
-      expect(await store.claimDueGraceTimers(base + 100, 1_000, 2)).toEqual([ts[2], ts[1]]);
-      expect(await store.claimDueGraceTimers(base + 100, 1_000, 2)).toEqual([ts[0]]);
-      for (const t of ts) await store.completeGraceTimer(t);
+      expect(await store.claimDeadline(code, base + 99, 1_000)).toBe(false);
+      expect(await store.claimDeadline('NOSUCH', base + 99, 1_000)).toBe(false);
+      expect(await store.claimDeadline(code, base + 100, 1_000)).toBe(true);
+      expect(await store.claimDeadline(code, base + 500, 1_000)).toBe(false);
+      expect(await store.claimDueDeadlines(base + 500, 1_000, 10)).toEqual([]);
+
+      expect(await store.completeDeadline(code, base + 1_100, null)).toBe(true);
+      expect(await scoreOf(code)).toBeNull();
     });
 
-    it('complete and cancel remove a timer for good', async () => {
-      const [done, back, moved] = [timer('done'), timer('back'), timer('moved')];
-      await store.scheduleGraceTimer(done, base + 10);
-      await store.scheduleGraceTimer(back, base + 10);
-      await store.scheduleGraceTimer(moved, base + 10);
-      // Scheduling the same timer again moves its deadline.
-      await store.scheduleGraceTimer(moved, base + 50_000);
+    it('completing sets the next deadline or removes it, unless a commit wrote one meanwhile', async () => {
+      const moved = await roomDueAt(base + 10);
+      const rescheduled = await roomDueAt(base + 11);
+      expect(await store.claimDueDeadlines(base + 20, 1_000, 10)).toEqual([moved, rescheduled]);
 
-      expect(await store.claimDueGraceTimers(base + 20, 1_000, 10)).toEqual([back, done]);
-      await store.completeGraceTimer(done);
-      await store.cancelGraceTimer(back);
+      // The room's own commit moves its deadline while the claimer still holds the lease.
+      const committed = await store.commitRoom(
+        moved,
+        1,
+        {
+          meta: { phase: 'hokm_selection' },
+          indexes: [{ index: DEADLINES_INDEX, member: moved, score: base + 70_000 }],
+        },
+        commitId(),
+      );
+      expect(committed.status).toBe('committed');
+      expect(await store.completeDeadline(moved, base + 1_020, null)).toBe(false);
+      expect(await scoreOf(moved)).toBe(String(base + 70_000));
 
-      expect(await store.claimDueGraceTimers(base + 10_000, 1_000, 10)).toEqual([]);
-      expect(await store.claimDueGraceTimers(base + 60_000, 1_000, 10)).toEqual([moved]);
-      await store.cancelGraceTimer(moved);
-      expect(await store.claimDueGraceTimers(base + 900_000, 1_000, 10)).toEqual([]);
+      // A lease nobody touched ends with the room's next deadline.
+      expect(await store.completeDeadline(rescheduled, base + 1_020, base + 50_000)).toBe(true);
+      expect(await scoreOf(rescheduled)).toBe(String(base + 50_000));
+      // Completing twice, or with a lease that is not the entry's, changes nothing.
+      expect(await store.completeDeadline(rescheduled, base + 1_020, null)).toBe(false);
+
+      expect(await store.claimDueDeadlines(base + 60_000, 100_000, 10)).toEqual([rescheduled]);
+      expect(await store.claimDueDeadlines(base + 80_000, 1_000, 10)).toEqual([moved]);
+      expect(await store.completeDeadline(rescheduled, base + 160_000, null)).toBe(true);
+      expect(await store.completeDeadline(moved, base + 81_000, null)).toBe(true);
+    });
+
+    it('counts the deadlines on record, due or not', async () => {
+      const before = await store.countDeadlines();
+      const codes = [await roomDueAt(base + 10), await roomDueAt(base + 900_000)];
+      expect(await store.countDeadlines()).toBe(before + 2);
+      await store.claimDueDeadlines(base + 20, 1_000, 10);
+      expect(await store.countDeadlines()).toBe(before + 2);
+      expect(await store.completeDeadline(codes[0]!, base + 1_020, null)).toBe(true);
+      expect(await store.countDeadlines()).toBe(before + 1);
+      await redis.zrem(`${prefix}index:${DEADLINES_INDEX}`, codes[1]!);
     });
   });
 

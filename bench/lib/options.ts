@@ -59,6 +59,8 @@ export interface BenchOptions {
   repeat: number;
   /** The server entry point to spawn (default dist/main.js; another build for an A/B run). */
   mainJs: string | null;
+  /** TURN_SECONDS of the spawned servers (0: the turn clock off, as before it existed). */
+  turnSeconds: number;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -81,6 +83,7 @@ const HELP = `npm run bench -- [flags]
   --repeat N         run each configuration N times, report medians (default 1)
   --node-args "..."  extra node flags for each server, e.g. "--cpu-prof --cpu-prof-dir=prof"
   --main FILE        server entry point to spawn (default dist/main.js), e.g. another build
+  --turn-seconds N   TURN_SECONDS of the spawned servers (default 0: the turn clock off)
   --out DIR          report directory (default bench/results)
   --smoke            a few seconds, few players, every configuration briefly
 `;
@@ -127,6 +130,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     'out',
     'smoke',
     'main',
+    'turn-seconds',
   ]);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new Error(`unknown flag --${name}\n${HELP}`);
@@ -183,5 +187,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     smoke,
     repeat: Math.floor(num('repeat', 1)),
     mainJs: flags.get('main') ?? null,
+    turnSeconds: Math.floor(num('turn-seconds', 0, true)),
   };
 }

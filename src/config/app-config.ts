@@ -66,6 +66,8 @@ const envSchema = z.object({
   ROOM_TTL_SECONDS: int(60, 30 * 24 * 3600).default(3600),
   SESSION_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
   RECONNECT_GRACE_SECONDS: int(1, 3600).default(120),
+  // 0 switches the turn clock off: nobody acts in a human's place.
+  TURN_SECONDS: int(0, 3600).default(30),
   TIMER_POLL_MS: int(50, 60000).default(500),
   BOT_DELAY_MS: int(0, 60000).default(700),
   // The contract promises room for at least 20 spectators per table.
@@ -124,6 +126,8 @@ const configSchema = envSchema.transform((e) => {
       roomTtlSeconds: e.ROOM_TTL_SECONDS,
       sessionTtlSeconds: e.SESSION_TTL_SECONDS,
       reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
+      /** How long a human has for an awaited action (hokm or card); 0: the clock is off. */
+      turnSeconds: e.TURN_SECONDS,
       timerPollMs: e.TIMER_POLL_MS,
       /** Pause before a bot plays, so people can follow the table. */
       botDelayMs: e.BOT_DELAY_MS,

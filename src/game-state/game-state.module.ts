@@ -1,7 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DeadlineIndexExtension } from './deadline-index.extension';
 import { cryptoRng } from './domain/rng';
 import { GAME_RNG, GameStateService } from './game-state.service';
 import { RoomChangeExtensions } from './room-change-extensions';
+import { TURN_CLOCK, turnClockProvider } from './turn-clock.provider';
 
 /**
  * Hokm rules applied atomically to rooms, through the ROOM_STORE port. It names no store: the
@@ -26,8 +28,11 @@ export class GameStateModule {
           GameStateService,
           RoomChangeExtensions,
           { provide: GAME_RNG, useValue: cryptoRng },
+          turnClockProvider,
+          // Every room's next deadline goes into the deadline index with the change itself.
+          DeadlineIndexExtension,
         ],
-        exports: [GameStateService, RoomChangeExtensions],
+        exports: [GameStateService, RoomChangeExtensions, TURN_CLOCK],
       };
       this.bound.set(store, module);
     }

@@ -45,6 +45,10 @@ interface KnownRoom {
   spectators?: number;
 }
 
+function timed(action: Action): Action {
+  return action.at === undefined ? { ...action, at: Date.now() } : action;
+}
+
 function toState(snapshot: RoomSnapshot): RoomState {
   return {
     roomCode: snapshot.roomCode,
@@ -200,7 +204,9 @@ export class GameStateService {
           : typeof action === 'function'
             ? action(current)
             : action;
-      const result = next === null ? null : applyAction(current, next, this.rng);
+      // Time enters the rules only through `at`: an action handed in without it happens now
+      // (else a turn it hands on would have no known start, and so no deadline).
+      const result = next === null ? null : applyAction(current, timed(next), this.rng);
       if (!result?.ok || result.events.length === 0) {
         // No write, so nothing checked the state: answer only from a fresh one.
         if (!fresh) {

@@ -165,6 +165,11 @@ export class GameGateway
     return this.handle(socket, 'add_bots', payload, (p) => this.seating.addBots(socket, p));
   }
 
+  @SubscribeMessage('resume')
+  resume(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'resume', payload, () => this.moves.resume(socket));
+  }
+
   /** Draining: refuse new work, tell clients, close sockets, let their disconnects land. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.namespace) return;

@@ -3,10 +3,10 @@ import { AbuseModule } from '../abuse/abuse.module';
 import { GameStateModule } from '../game-state/game-state.module';
 import { RedisStoreModule } from '../redis/redis.module';
 import { RoomsModule } from '../rooms/rooms.module';
-import { BotDriver } from './bot-driver.service';
+import { DeadlineRunner } from './deadline-runner.service';
+import { DeadlineMetrics } from './deadline.metrics';
 import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
-import { GraceTimerService } from './grace-timer.service';
 import { InstanceLiveness } from './instance-liveness.service';
 import { MovesService } from './moves.service';
 import { RoomBroadcaster } from './room-broadcaster';
@@ -18,13 +18,16 @@ import { WatchingService } from './watching.service';
 
 @Module({
   // The composition of the features with the store that implements their ports.
+  // RedisStoreModule itself for the DEADLINE_INDEX port the deadline runner consumes.
   imports: [
     RoomsModule.register(RedisStoreModule),
     GameStateModule.register(RedisStoreModule),
     AbuseModule.register(RedisStoreModule),
+    RedisStoreModule,
   ],
   providers: [
-    BotDriver,
+    DeadlineRunner,
+    DeadlineMetrics,
     GameGateway,
     SeatingService,
     MovesService,
@@ -33,7 +36,6 @@ import { WatchingService } from './watching.service';
     SocketSeats,
     SeatBookkeeping,
     RoomBroadcaster,
-    GraceTimerService,
     InstanceLiveness,
     GatewayMetrics,
   ],

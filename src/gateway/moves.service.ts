@@ -21,19 +21,35 @@ export class MovesService {
   /** The hakem names the trump suit. */
   async selectHokm(socket: GameSocket, suit: Suit): Promise<Record<string, never>> {
     const { roomCode, playerId } = this.seats.seat(socket);
-    await this.apply(roomCode, { type: 'select_hokm', playerId, suit, connectionId: socket.id });
+    const at = Date.now();
+    await this.apply(roomCode, {
+      type: 'select_hokm',
+      playerId,
+      suit,
+      connectionId: socket.id,
+      at,
+    });
     return {};
   }
 
   /** The player whose turn it is plays a card from their hand. */
   async playCard(socket: GameSocket, card: Card): Promise<Record<string, never>> {
     const { roomCode, playerId } = this.seats.seat(socket);
-    await this.apply(roomCode, { type: 'play_card', playerId, card, connectionId: socket.id });
+    const at = Date.now();
+    await this.apply(roomCode, { type: 'play_card', playerId, card, connectionId: socket.id, at });
+    return {};
+  }
+
+  /** The player is back at the table: no longer away (`{}` also when they were not). */
+  async resume(socket: GameSocket): Promise<Record<string, never>> {
+    const { roomCode, playerId } = this.seats.seat(socket);
+    await this.apply(roomCode, { type: 'resume', playerId, at: Date.now() });
     return {};
   }
 
   private async apply(roomCode: string, action: Action): Promise<void> {
     const change = await this.game.apply(roomCode, action);
-    this.broadcaster.publish(change.state, change.events);
+    // A resume of a player who was not away changes nothing: nothing to tell.
+    if (change.events.length > 0) this.broadcaster.publish(change.state, change.events);
   }
 }

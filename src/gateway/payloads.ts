@@ -74,6 +74,7 @@ export const PAYLOADS = {
     },
     { error: 'payload must be an object' },
   ),
+  resume: empty,
 } as const satisfies { [E in RequestEvent]: z.ZodType<ClientRequests[E][0]> };
 
 export type RequestName = keyof typeof PAYLOADS;

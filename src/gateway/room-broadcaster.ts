@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { spectatorView, viewFor } from '../game-state/domain/view';
-import type { DomainEvent, RoomState } from '../game-state/domain/types';
+import type { DomainEvent, RoomState, TurnClock } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
+import { TURN_CLOCK } from '../game-state/turn-clock.provider';
 import type { PushEvent, ServerPushes } from '../protocol/hokm-protocol';
-import { BotDriver } from './bot-driver.service';
+import { DeadlineRunner } from './deadline-runner.service';
 import { ROOM_UPDATE, type GameNamespace, type GameSocket, type RoomUpdate } from './game-socket';
 import { playerRoom, tableRoom, watchRoom } from './socket-seats';
 
@@ -43,10 +44,11 @@ export class RoomBroadcaster {
   private readonly delivered = new Map<string, number>();
 
   constructor(
-    private readonly bots: BotDriver,
+    private readonly deadlines: DeadlineRunner,
     private readonly game: GameStateService,
+    @Inject(TURN_CLOCK) private readonly clock: TurnClock,
   ) {
-    bots.onChange((state, events) => this.publish(state, events));
+    deadlines.onChange((state, events) => this.publish(state, events));
   }
 
   /** Called by the gateway once its namespace exists. */
@@ -78,8 +80,8 @@ export class RoomBroadcaster {
     // action on the room (see GameStateService), so they need not read it from Redis.
     const known = this.game.knownAs(state);
     this.namespace.serverSideEmit(ROOM_UPDATE, known ? { ...update, epoch: known.epoch } : update);
-    // Only the instance that made the change drives the bots, so each move is scheduled once.
-    this.bots.afterChange(state);
+    // The deadline the change started is in Redis already; this instance also acts on it on time.
+    this.deadlines.afterChange(state);
     return delivered;
   }
 
@@ -94,7 +96,7 @@ export class RoomBroadcaster {
     if (!ns || !sockets?.size) return;
     // Straight to the socket(s): a broadcast would also pre-build a shared WebSocket frame, which
     // pays off only for several receivers of the same bytes (the table's events), not a view.
-    const view = viewFor(state, playerId, undefined, undefined, spectators);
+    const view = viewFor(state, playerId, Date.now(), this.clock, spectators);
     for (const id of sockets) ns.sockets.get(id)?.emit('state', view);
   }
 
@@ -105,7 +107,7 @@ export class RoomBroadcaster {
   sendSpectatorState(socket: GameSocket, state: RoomState, spectators: number): void {
     const last = this.delivered.get(state.roomCode);
     if (last !== undefined && state.version < last) return;
-    socket.emit('state', spectatorView(state, undefined, undefined, spectators));
+    socket.emit('state', spectatorView(state, Date.now(), this.clock, spectators));
   }
 
   /** Another instance's change: remembered for the next action here, delivered to sockets here. */
@@ -117,6 +119,7 @@ export class RoomBroadcaster {
     }
     const spectators = typeof update.spectators === 'number' ? update.spectators : 0;
     if (update.epoch !== undefined) this.game.observe(update.state, update.epoch, spectators);
+    this.deadlines.observed(update.state);
     this.deliverLocally({ ...update, spectators });
   }
 
@@ -146,7 +149,8 @@ export class RoomBroadcaster {
       }
       // One spectator view for every spectator here, built and encoded once.
       if (ns.adapter.rooms.get(watchers)?.size) {
-        ns.local.to(watchers).emit('state', spectatorView(state, undefined, undefined, spectators));
+        const view = spectatorView(state, Date.now(), this.clock, spectators);
+        ns.local.to(watchers).emit('state', view);
       }
     } catch (error) {
       this.logger.error(`roomCode=${state.roomCode} delivery failed: ${String(error)}`);

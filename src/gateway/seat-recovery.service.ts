@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { SeatedPlayer } from '../game-state/domain/types';
 import { RoomNotFoundError } from '../game-state/game-state.errors';
 import { GameStateService } from '../game-state/game-state.service';
 import { RoomsService } from '../rooms/rooms.service';
@@ -7,14 +6,15 @@ import type { RegisteredConnection } from '../rooms/seat-registry.port';
 import { SpectatorsService } from '../rooms/spectators.service';
 import type { GameSocket } from './game-socket';
 import { RoomBroadcaster } from './room-broadcaster';
-import { isDeserted, playerIn } from './room-state';
+import { playerIn } from './room-state';
 import { SeatBookkeeping } from './seat-bookkeeping';
 import { SocketSeats } from './socket-seats';
 
 /**
  * What happens to a seat whose connection is gone: a socket that closed here, the sockets of an
- * instance that died, this instance's own seats after it was taken for dead, and the end of a
- * seat's grace period. The grace timer and the instance liveness services call it.
+ * instance that died, and this instance's own seats after it was taken for dead. The gateway and
+ * the instance liveness service call it; the end of a seat's grace period is a deadline of the
+ * room (DeadlineRunner).
  */
 @Injectable()
 export class SeatRecoveryService {
@@ -73,24 +73,17 @@ export class SeatRecoveryService {
     for (const [socket, { roomCode, playerId }] of this.seats.seated()) {
       try {
         await this.bookkeeping.register({ roomCode, playerId, connectionId: socket.id });
-        let before: SeatedPlayer | undefined;
+        // The seat's grace deadline goes with its disconnectedAt, in the same commit.
         const change = await this.game.apply(
           roomCode,
-          { type: 'reconnect', playerId, connectionId: socket.id },
+          { type: 'reconnect', playerId, connectionId: socket.id, at: Date.now() },
           (state) => {
-            before = playerIn(state, playerId);
+            const before = playerIn(state, playerId);
             return before !== undefined && !before.connected && before.connectionId === undefined;
           },
         );
         if (change.events.length === 0) continue;
         this.broadcaster.publish(change.state, change.events);
-        if (before?.disconnectedAt !== undefined) {
-          await this.rooms.cancelGrace({
-            roomCode,
-            playerId,
-            disconnectedAt: before.disconnectedAt,
-          });
-        }
         this.logger.warn(`roomCode=${roomCode} playerId=${playerId} seat reclaimed`);
       } catch (error) {
         this.logger.warn(
@@ -100,53 +93,21 @@ export class SeatRecoveryService {
     }
   }
 
-  /** Applies the end of a grace period claimed by the timer service. */
-  async graceExpired(roomCode: string, playerId: string, disconnectedAt: number): Promise<void> {
-    try {
-      const change = await this.game.apply(
-        roomCode,
-        { type: 'grace_expired', playerId },
-        (state) => {
-          const player = playerIn(state, playerId);
-          return (
-            player !== undefined && !player.connected && player.disconnectedAt === disconnectedAt
-          );
-        },
-      );
-      if (change.events.length > 0) {
-        this.broadcaster.publish(change.state, change.events);
-        if (isDeserted(change.state)) await this.game.deleteRoom(change.state.roomCode);
-        this.logger.log(`roomCode=${roomCode} playerId=${playerId} grace expired`);
-      }
-    } catch (error) {
-      if (!(error instanceof RoomNotFoundError)) throw error;
-    }
-  }
-
   /**
    * A seat's socket is gone (it closed here, or its instance died): the seat is kept for the
    * grace period, unless a newer socket has taken it. True if the seat was marked disconnected.
    */
   private async connectionLost(connection: RegisteredConnection): Promise<boolean> {
     const { roomCode, playerId, connectionId } = connection;
-    const at = Date.now();
-    // The deadline goes in with the write: if this instance dies right after, a survivor still
-    // acts on it. One that turns out not to apply is dropped (and would be ignored when due).
-    const [change] = await Promise.all([
-      this.game.apply(
-        roomCode,
-        { type: 'disconnect', playerId, at },
-        // A socket replaced by a newer one no longer speaks for the seat.
-        (state) => playerIn(state, playerId)?.connectionId === connectionId,
-      ),
-      this.bookkeeping.bestEffort(this.rooms.startGrace(roomCode, playerId, at)),
-    ]);
-    if (change.events.length === 0) {
-      await this.bookkeeping.bestEffort(
-        this.rooms.cancelGrace({ roomCode, playerId, disconnectedAt: at }),
-      );
-      return false;
-    }
+    // The grace deadline goes into the deadline index with this very commit: if this instance
+    // dies right after, a survivor still acts on it.
+    const change = await this.game.apply(
+      roomCode,
+      { type: 'disconnect', playerId, at: Date.now() },
+      // A socket replaced by a newer one no longer speaks for the seat.
+      (state) => playerIn(state, playerId)?.connectionId === connectionId,
+    );
+    if (change.events.length === 0) return false;
     this.broadcaster.publish(change.state, change.events);
     return true;
   }

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { viewFor } from '../game-state/domain/view';
-import type { SeatedPlayer } from '../game-state/domain/types';
+import type { SeatedPlayer, TurnClock } from '../game-state/domain/types';
 import { RoomNotFoundError, RuleViolationError } from '../game-state/game-state.errors';
 import { AppliedChange, GameStateService } from '../game-state/game-state.service';
+import { TURN_CLOCK } from '../game-state/turn-clock.provider';
 import { InvalidSessionError, NotInRoomError } from '../rooms/rooms.errors';
 import { RoomsService } from '../rooms/rooms.service';
 import type { ClientRequests, GameView, SeatGrant } from '../protocol/hokm-protocol';
@@ -33,6 +34,7 @@ export class SeatingService {
     private readonly broadcaster: RoomBroadcaster,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
+    @Inject(TURN_CLOCK) private readonly clock: TurnClock,
   ) {}
 
   async createRoom(socket: GameSocket, payload: Payload<'create_room'>): Promise<SeatGrant> {
@@ -76,6 +78,7 @@ export class SeatingService {
         playerId,
         name: payload.name,
         connectionId: socket.id,
+        at: Date.now(),
       });
     } catch (error) {
       await this.rooms.endSession(sessionToken).catch(() => undefined);
@@ -103,7 +106,7 @@ export class SeatingService {
         this.bookkeeping.register(connection),
         this.game.apply(
           roomCode,
-          { type: 'reconnect', playerId, connectionId: socket.id },
+          { type: 'reconnect', playerId, connectionId: socket.id, at: Date.now() },
           (state) => {
             before = playerIn(state, playerId);
             return true;
@@ -131,12 +134,8 @@ export class SeatingService {
     // Pushed before the bookkeeping below, so no later change of the room can reach clients first.
     if (change.events.length === 0) this.broadcaster.sendState(change.state, playerId);
     else await this.announce(change, playerId);
-    // The seat is back whatever happens next: a stale grace deadline is recognised and ignored
-    // when it fires, and the session exists (it was just read), so both are best effort.
-    if (before && !before.connected && before.disconnectedAt !== undefined) {
-      const timer = { roomCode, playerId, disconnectedAt: before.disconnectedAt };
-      await this.bookkeeping.bestEffort(this.rooms.cancelGrace(timer));
-    }
+    // The seat is back whatever happens next (its grace deadline went with the commit), and the
+    // session exists (it was just read), so this is best effort.
     await this.bookkeeping.bestEffort(this.rooms.saveSession(sessionToken, { roomCode, playerId }));
     this.logger.log(`roomCode=${roomCode} playerId=${playerId} reconnected`);
     return { roomCode, playerId, seat: playerIn(change.state, playerId)?.seat ?? 0 };
@@ -144,7 +143,11 @@ export class SeatingService {
 
   async leave(socket: GameSocket): Promise<Record<string, never>> {
     const seat = this.seats.seat(socket);
-    const change = await this.game.apply(seat.roomCode, { type: 'leave', playerId: seat.playerId });
+    const change = await this.game.apply(seat.roomCode, {
+      type: 'leave',
+      playerId: seat.playerId,
+      at: Date.now(),
+    });
     this.seats.unbind(socket, seat);
     await this.bookkeeping.unregister({
       roomCode: seat.roomCode,
@@ -175,8 +178,8 @@ export class SeatingService {
     return viewFor(
       state,
       seat.playerId,
-      undefined,
-      undefined,
+      Date.now(),
+      this.clock,
       this.game.spectatorsOf(seat.roomCode),
     );
   }
@@ -204,6 +207,7 @@ export class SeatingService {
         playerId,
         name: `Bot ${state.players.length + 1}`,
         bot: true,
+        at: Date.now(),
       });
       this.broadcaster.publish(change.state, change.events);
       added++;

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { TurnClock } from '../game-state/domain/types';
 import { spectatorView } from '../game-state/domain/view';
 import { RoomNotFoundError } from '../game-state/game-state.errors';
 import { GameStateService } from '../game-state/game-state.service';
+import { TURN_CLOCK } from '../game-state/turn-clock.provider';
 import type { SpectatorGameView } from '../protocol/hokm-protocol';
 import { SpectatorsService } from '../rooms/spectators.service';
 import type { GameSocket } from './game-socket';
@@ -23,6 +25,7 @@ export class WatchingService {
     private readonly spectators: SpectatorsService,
     private readonly broadcaster: RoomBroadcaster,
     private readonly seats: SocketSeats,
+    @Inject(TURN_CLOCK) private readonly clock: TurnClock,
   ) {}
 
   /** The socket watches a live room: counted, bound, and sent the room's view at once. */
@@ -53,7 +56,7 @@ export class WatchingService {
       await this.stop(socket, roomCode);
       throw new RoomNotFoundError(roomCode);
     }
-    return spectatorView(state, undefined, undefined, this.game.spectatorsOf(roomCode));
+    return spectatorView(state, Date.now(), this.clock, this.game.spectatorsOf(roomCode));
   }
 
   /** `leave` from a spectator: it stops watching; the socket is free again. */

@@ -147,6 +147,8 @@ export interface ClientRequests {
    * after every change, with the room's informational events, until `leave`.
    */
   watch: [WatchRequest, { roomCode: string }];
+  /** The caller's seat is no longer `away` (the turn clock's); `{}` also when it was not. */
+  resume: [Record<string, never>, Record<string, never>];
 }
 export type RequestEvent = keyof ClientRequests;
 

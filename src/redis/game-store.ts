@@ -1,3 +1,4 @@
+import type { DeadlineIndex } from '../game-state/deadline-index.port';
 import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
 import type { RoomMeta, RoomStore } from '../game-state/room-store.port';
 import type { LobbyStore } from '../lobby/lobby-store.port';
@@ -84,6 +85,7 @@ export interface StoreConnection {
  */
 export type GameStore = RoomStore &
   SeatRegistry &
+  DeadlineIndex &
   SpectatorRegistry &
   LobbyStore &
   RedisManagerApi &

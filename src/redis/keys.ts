@@ -51,11 +51,6 @@ export class KeySpace {
     return `${this.prefix}rooms:active`;
   }
 
-  /** Reconnect-grace deadlines: members `CODE|playerId|disconnectedAt`, scored by due time. */
-  get graceTimers(): string {
-    return `${this.prefix}timers:grace`;
-  }
-
   /**
    * Live instances: members instance ids, scored by their last heartbeat (ms), or by minus the
    * end of a lease while a survivor frees the seats of a dead one. Shares the `{instances}` hash

@@ -189,14 +189,6 @@ end
 return { ${S.Done}, spectatorTotal(spectators) }
 `;
 
-/** KEYS timers. ARGV nowMs, leaseMs, limit. Leases due members by pushing their score on. */
-export const CLAIM_TIMERS = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-local lease = tonumber(ARGV[1]) + tonumber(ARGV[2])
-for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], lease, member) end
-return due
-`;
-
 /**
  * KEYS instances, own connections, own watched rooms. ARGV instanceId, nowMs, silentRange min ('(-nowMs': leases
  * that ran out) and max (silentBeforeMs), -(lease end), limit, ttlSeconds.

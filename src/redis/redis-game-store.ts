@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MatchState, SeatedPlayer } from '../game-state/domain/types';
+import type { DeadlineIndex } from '../game-state/deadline-index.port';
 import type {
   CommitOptions,
   CommitResult,
@@ -19,7 +20,7 @@ import { StoreMetrics } from './store-metrics';
 /** The operation groups of a path, by name. */
 type Groups = Pick<
   RedisPath,
-  'rooms' | 'sessions' | 'timers' | 'instances' | 'spectators' | 'lobby'
+  'rooms' | 'sessions' | 'deadlines' | 'instances' | 'spectators' | 'lobby'
 >;
 type AsyncMethod = (...args: never[]) => Promise<unknown>;
 /** The async methods of one group: each is one store operation, named as the port names it. */
@@ -39,6 +40,7 @@ export abstract class RedisGameStore
     RoomStore,
     SeatRegistry,
     SpectatorRegistry,
+    DeadlineIndex,
     LobbyStore,
     RedisManagerApi,
     StoreConnection
@@ -65,10 +67,10 @@ export abstract class RedisGameStore
   readonly savePlayerSession = this.forward('sessions', 'savePlayerSession');
   readonly getPlayerSession = this.forward('sessions', 'getPlayerSession');
   readonly deletePlayerSession = this.forward('sessions', 'deletePlayerSession');
-  readonly scheduleGraceTimer = this.forward('timers', 'scheduleGraceTimer');
-  readonly cancelGraceTimer = this.forward('timers', 'cancelGraceTimer');
-  readonly claimDueGraceTimers = this.forward('timers', 'claimDueGraceTimers');
-  readonly completeGraceTimer = this.forward('timers', 'completeGraceTimer');
+  readonly claimDueDeadlines = this.forward('deadlines', 'claimDueDeadlines');
+  readonly claimDeadline = this.forward('deadlines', 'claimDeadline');
+  readonly completeDeadline = this.forward('deadlines', 'completeDeadline');
+  readonly countDeadlines = this.forward('deadlines', 'countDeadlines');
   readonly registerConnection = this.forward('instances', 'registerConnection');
   readonly unregisterConnection = this.forward('instances', 'unregisterConnection');
   readonly instanceHeartbeat = this.forward('instances', 'instanceHeartbeat');

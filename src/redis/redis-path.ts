@@ -1,14 +1,11 @@
+import { RedisDeadlineOperations } from './deadline-operations';
 import { KeySpace } from './keys';
 import { RedisLobbyOperations } from './lobby-operations';
 import { RedisCommandRunner, withDeadline, type RunnerOptions } from './redis-command-runner';
 import type { PathName, RedisClient } from './redis-clients';
 import { defineScripts, loadScripts } from './redis-scripts';
 import { RedisRoomOperations } from './room-operations';
-import {
-  RedisInstanceOperations,
-  RedisSessionOperations,
-  RedisTimerOperations,
-} from './seat-operations';
+import { RedisInstanceOperations, RedisSessionOperations } from './seat-operations';
 import { RedisSpectatorOperations } from './spectator-operations';
 import { StoreMetrics } from './store-metrics';
 import { waitUntilReady } from './wait-until-ready';
@@ -29,7 +26,7 @@ export class RedisPath {
   readonly runner: RedisCommandRunner;
   readonly rooms: RedisRoomOperations;
   readonly sessions: RedisSessionOperations;
-  readonly timers: RedisTimerOperations;
+  readonly deadlines: RedisDeadlineOperations;
   readonly instances: RedisInstanceOperations;
   readonly lobby: RedisLobbyOperations;
   readonly spectators: RedisSpectatorOperations;
@@ -43,7 +40,7 @@ export class RedisPath {
     this.runner = new RedisCommandRunner(client, settings, metrics);
     this.rooms = new RedisRoomOperations(scripted, settings);
     this.sessions = new RedisSessionOperations(scripted, settings);
-    this.timers = new RedisTimerOperations(scripted, settings);
+    this.deadlines = new RedisDeadlineOperations(scripted, settings);
     this.instances = new RedisInstanceOperations(scripted, settings);
     this.lobby = new RedisLobbyOperations(scripted, settings);
     this.spectators = new RedisSpectatorOperations(scripted, settings);

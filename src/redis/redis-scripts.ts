@@ -1,7 +1,11 @@
+import {
+  DEADLINE_SCRIPTS,
+  defineDeadlineScripts,
+  type DeadlineScriptCommands,
+} from './deadline-scripts';
 import { defineLobbyScripts, LOBBY_SCRIPTS, type LobbyScriptCommands } from './lobby-scripts';
 import type { RedisClient } from './redis-clients';
 import {
-  CLAIM_TIMERS,
   COMMIT_ROOM,
   FORGET_INSTANCE,
   INSTANCE_HEARTBEAT,
@@ -14,7 +18,8 @@ import {
 
 /** A client with the store's scripts as commands (EVALSHA, and EVAL if Redis lost the script). */
 export type ScriptClient = RedisClient &
-  LobbyScriptCommands & {
+  LobbyScriptCommands &
+  DeadlineScriptCommands & {
     hokmLoadRoom(
       room: string,
       players: string,
@@ -23,7 +28,6 @@ export type ScriptClient = RedisClient &
     ): Promise<unknown>;
     /** Outside a Cluster numkeys first (the key count varies there); on a Cluster the 6 keys. */
     hokmCommitRoom(...args: Array<string | number>): Promise<[CommitStatus, number, ...unknown[]]>;
-    hokmClaimTimers(key: string, now: number, lease: number, limit: number): Promise<string[]>;
     hokmInstanceHeartbeat(...args: Array<string | number>): Promise<[HeartbeatStanding, string[]]>;
     hokmForgetInstance(
       live: string,
@@ -44,11 +48,11 @@ export type ScriptClient = RedisClient &
 const ALL_SCRIPTS = [
   LOAD_ROOM,
   COMMIT_ROOM,
-  CLAIM_TIMERS,
   INSTANCE_HEARTBEAT,
   FORGET_INSTANCE,
   SPECTATE,
   ...LOBBY_SCRIPTS,
+  ...DEADLINE_SCRIPTS,
 ];
 
 /** Whether `client` is a Cluster (its activity index then lives in another slot than a room). */
@@ -68,11 +72,11 @@ export function defineScripts(client: RedisClient): ScriptClient {
     'hokmCommitRoom',
     isCluster(client) ? { numberOfKeys: 6, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },
   );
-  client.defineCommand('hokmClaimTimers', { numberOfKeys: 1, lua: CLAIM_TIMERS });
   client.defineCommand('hokmInstanceHeartbeat', { numberOfKeys: 3, lua: INSTANCE_HEARTBEAT });
   client.defineCommand('hokmForgetInstance', { numberOfKeys: 3, lua: FORGET_INSTANCE });
   client.defineCommand('hokmSpectate', { numberOfKeys: 2, lua: SPECTATE });
   defineLobbyScripts(client);
+  defineDeadlineScripts(client);
   return client as ScriptClient;
 }
 

@@ -7,6 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { ADDRESS_LIMITS } from '../abuse/abuse.constants';
+import { DEADLINE_INDEX } from '../game-state/deadline-index.port';
 import { ROOM_STORE } from '../game-state/game-state.constants';
 import { SEAT_REGISTRY, SPECTATOR_REGISTRY } from '../rooms/rooms.constants';
 import { addressLimitsProvider } from './address-limit-operations';
@@ -47,6 +48,7 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: ROOM_STORE, useExisting: GAME_STORE },
     { provide: SEAT_REGISTRY, useExisting: GAME_STORE },
     { provide: SPECTATOR_REGISTRY, useExisting: GAME_STORE },
+    { provide: DEADLINE_INDEX, useExisting: GAME_STORE },
     addressLimitsProvider,
     StoreLifecycle,
   ],
@@ -55,6 +57,7 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     ROOM_STORE,
     SEAT_REGISTRY,
     SPECTATOR_REGISTRY,
+    DEADLINE_INDEX,
     ADDRESS_LIMITS,
     StoreMetrics,
   ],

@@ -1,5 +1,4 @@
 import type {
-  DueTimer,
   HeartbeatResult,
   PlayerSession,
   RegisteredConnection,
@@ -8,7 +7,7 @@ import type {
 import { KeySpace } from './keys';
 import { HeartbeatStanding } from './lua-scripts';
 import type { ScriptClient } from './redis-scripts';
-import { decodeConnection, decodeTimer, encodeConnection, encodeTimer } from './store-codecs';
+import { decodeConnection, encodeConnection } from './store-codecs';
 
 /** What the seat operations need to know beyond their client. */
 export interface SeatSettings {
@@ -17,9 +16,7 @@ export interface SeatSettings {
 }
 
 type Sessions = 'savePlayerSession' | 'getPlayerSession' | 'deletePlayerSession';
-type Timers =
-  'scheduleGraceTimer' | 'cancelGraceTimer' | 'claimDueGraceTimers' | 'completeGraceTimer';
-type Instances = Exclude<keyof SeatRegistry, Sessions | Timers>;
+type Instances = Exclude<keyof SeatRegistry, Sessions>;
 
 /** Session tokens over one connection, stored under the hash of the token (see KeySpace). */
 export class RedisSessionOperations implements Pick<SeatRegistry, Sessions> {
@@ -44,32 +41,6 @@ export class RedisSessionOperations implements Pick<SeatRegistry, Sessions> {
 
   async deletePlayerSession(sessionToken: string): Promise<void> {
     await this.client.del(this.settings.keys.session(sessionToken));
-  }
-}
-
-/** Reconnect-grace deadlines over one connection: one sorted set, leased atomically. */
-export class RedisTimerOperations implements Pick<SeatRegistry, Timers> {
-  constructor(
-    private readonly client: ScriptClient,
-    private readonly settings: SeatSettings,
-  ) {}
-
-  async scheduleGraceTimer(timer: DueTimer, dueAtMs: number): Promise<void> {
-    await this.client.zadd(this.settings.keys.graceTimers, dueAtMs, encodeTimer(timer));
-  }
-
-  async cancelGraceTimer(timer: DueTimer): Promise<void> {
-    await this.client.zrem(this.settings.keys.graceTimers, encodeTimer(timer));
-  }
-
-  async claimDueGraceTimers(nowMs: number, leaseMs: number, limit: number): Promise<DueTimer[]> {
-    const key = this.settings.keys.graceTimers;
-    const members = await this.client.hokmClaimTimers(key, nowMs, leaseMs, limit);
-    return members.map(decodeTimer).filter((t): t is DueTimer => t !== null);
-  }
-
-  async completeGraceTimer(timer: DueTimer): Promise<void> {
-    await this.client.zrem(this.settings.keys.graceTimers, encodeTimer(timer));
   }
 }
 

@@ -7,7 +7,7 @@ import type {
   RoomMeta,
   RoomSnapshot,
 } from '../game-state/room-store.port';
-import type { DueTimer, RegisteredConnection } from '../rooms/seat-registry.port';
+import type { RegisteredConnection } from '../rooms/seat-registry.port';
 import { COMMIT_LOG_LENGTH } from './redis.constants';
 
 /** A change as the commit script takes it: the port's RoomChange plus the guide's extras. */
@@ -161,15 +161,4 @@ export function decodeConnection(member: string): RegisteredConnection | null {
   const [roomCode, playerId, connectionId] = member.split('|');
   if (!roomCode || !playerId || !connectionId) return null;
   return { roomCode, playerId, connectionId };
-}
-
-/** A grace timer as a sorted-set member: `CODE|playerId|disconnectedAt`. */
-export function encodeTimer(t: DueTimer): string {
-  return `${t.roomCode}|${t.playerId}|${t.disconnectedAt}`;
-}
-
-export function decodeTimer(member: string): DueTimer | null {
-  const [roomCode, playerId, at] = member.split('|');
-  if (!roomCode || !playerId || !at) return null;
-  return { roomCode, playerId, disconnectedAt: Number(at) };
 }

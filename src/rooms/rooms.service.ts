@@ -6,7 +6,6 @@ import { newPlayerId, newRoomCode, newSessionToken } from './room-codes';
 import { SEAT_REGISTRY } from './rooms.constants';
 import { InvalidSessionError } from './rooms.errors';
 import type {
-  DueTimer,
   HeartbeatResult,
   PlayerSession,
   RegisteredConnection,
@@ -20,8 +19,8 @@ export interface SeatCredentials {
 }
 
 /**
- * Room codes, seat credentials, sessions, reconnect-grace deadlines and which instance holds
- * which seat's socket, all kept in Redis.
+ * Room codes, seat credentials, sessions and which instance holds which seat's socket, all kept
+ * in Redis.
  */
 @Injectable()
 export class RoomsService {
@@ -54,26 +53,6 @@ export class RoomsService {
 
   async endSession(sessionToken: string): Promise<void> {
     await this.store.deletePlayerSession(sessionToken);
-  }
-
-  /** Starts a player's grace period; any instance may act on it when it runs out. */
-  async startGrace(roomCode: string, playerId: string, disconnectedAt: number): Promise<void> {
-    const dueAt = disconnectedAt + this.config.game.reconnectGraceSeconds * 1000;
-    await this.store.scheduleGraceTimer({ roomCode, playerId, disconnectedAt }, dueAt);
-  }
-
-  async cancelGrace(timer: DueTimer): Promise<void> {
-    await this.store.cancelGraceTimer(timer);
-  }
-
-  /** Leases due grace deadlines to this instance (another takes them if it dies meanwhile). */
-  claimExpiredGraces(limit = 20): Promise<DueTimer[]> {
-    const leaseMs = Math.max(10_000, this.config.game.timerPollMs * 10);
-    return this.store.claimDueGraceTimers(Date.now(), leaseMs, limit);
-  }
-
-  async completeGrace(timer: DueTimer): Promise<void> {
-    await this.store.completeGraceTimer(timer);
   }
 
   /** Records that this instance holds the seat's socket (read by survivors if it dies). */

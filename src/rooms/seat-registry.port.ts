@@ -4,14 +4,6 @@ export interface PlayerSession {
   playerId: string;
 }
 
-/** A claimed reconnect-grace deadline. */
-export interface DueTimer {
-  roomCode: string;
-  playerId: string;
-  /** When the player disconnected (ms); the timer is stale if the player reconnected since. */
-  disconnectedAt: number;
-}
-
 /** A seat's socket, registered by the instance that holds it (read only if that instance dies). */
 export interface RegisteredConnection {
   roomCode: string;
@@ -32,24 +24,14 @@ export interface HeartbeatResult {
 }
 
 /**
- * Who holds which seat, shared by every instance (token SEAT_REGISTRY): session tokens,
- * reconnect-grace deadlines, and which instance holds which seat's socket. A transport failure
- * rejects with StoreUnavailableError.
+ * Who holds which seat, shared by every instance (token SEAT_REGISTRY): session tokens and which
+ * instance holds which seat's socket. A transport failure rejects with StoreUnavailableError.
  */
 export interface SeatRegistry {
   /** Stores a session under the hash of its token (the token itself is never stored). */
   savePlayerSession(sessionToken: string, session: PlayerSession): Promise<void>;
   getPlayerSession(sessionToken: string): Promise<PlayerSession | null>;
   deletePlayerSession(sessionToken: string): Promise<void>;
-
-  /** Schedules (or moves) a player's reconnect-grace deadline. */
-  scheduleGraceTimer(timer: DueTimer, dueAtMs: number): Promise<void>;
-  /** Drops a deadline that no longer applies (the player came back). */
-  cancelGraceTimer(timer: DueTimer): Promise<void>;
-  /** Atomically leases due timers to this caller for `leaseMs`; others will not see them meanwhile. */
-  claimDueGraceTimers(nowMs: number, leaseMs: number, limit: number): Promise<DueTimer[]>;
-  /** Removes a handled timer (only if it is still the same deadline). */
-  completeGraceTimer(timer: DueTimer): Promise<void>;
 
   /** Registers a socket this instance holds for a seat, so survivors can free it if we die. */
   registerConnection(instanceId: string, connection: RegisteredConnection): Promise<void>;

@@ -14,10 +14,10 @@ export function uniquePrefix(label = 'test'): string {
 /**
  * A validated AppConfig for one test: the suite's Redis target (the shared Redis, or the run's
  * Redis Cluster in the e2e-cluster project; see redis-target.ts), a unique key prefix,
- * errors-only logging, then `overrides` (environment-style strings, exactly as an operator would
- * set them). Overrides that name a Redis (REDIS_URL, REDIS_CLUSTER_NODES) replace the target.
- * The outer process.env is deliberately not read, so a developer's shell cannot change what a
- * test sees.
+ * errors-only logging, the turn clock off (TURN_SECONDS=0), then `overrides` (environment-style
+ * strings, exactly as an operator would set them). Overrides that name a Redis (REDIS_URL,
+ * REDIS_CLUSTER_NODES) replace the target. The outer process.env is deliberately not read, so a
+ * developer's shell cannot change what a test sees.
  */
 export function testConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig({
@@ -27,6 +27,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     // tested, low, by test/address-limits.e2e-spec.ts).
     CONNECTIONS_PER_SECOND: '100000',
     LOOKUP_FAILURES_PER_MINUTE: '100000',
+    // The turn clock off, as before it existed; the suites of the clock switch it on.
+    TURN_SECONDS: '0',
     ...onTarget(overrides),
   });
 }

@@ -25,6 +25,8 @@ export interface GameApp {
  * (a test of the limit sets RATE_LIMIT_* itself). Tests override any of them.
  */
 export const GAME_TEST_DEFAULTS: Record<string, string> = {
+  // The turn clock off: nobody acts for an idle player (its own suites switch it on).
+  TURN_SECONDS: '0',
   BOT_DELAY_MS: '0',
   TIMER_POLL_MS: '50',
   RATE_LIMIT_BURST: '10000',

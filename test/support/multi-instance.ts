@@ -12,6 +12,8 @@ import { waitFor } from './wait';
 export const INSTANCE_DEFAULTS: Record<string, string> = {
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
+  // The turn clock off: nobody acts for an idle player (its own suites switch it on).
+  TURN_SECONDS: '0',
   BOT_DELAY_MS: '0',
   TIMER_POLL_MS: '100',
   // Players here move the instant it is their turn; the limit is tested elsewhere.
