@@ -128,6 +128,7 @@ describe('spectators on one instance', () => {
       ['select_hokm', { suit: 'hearts' }, 'NOT_IN_ROOM'],
       ['play_card', { card: 'A_hearts' }, 'NOT_IN_ROOM'],
       ['add_bots', {}, 'NOT_IN_ROOM'],
+      ['resume', {}, 'NOT_IN_ROOM'],
       ['create_room', { name: 'Again' }, 'ALREADY_IN_ROOM'],
       ['join', { roomCode, name: 'Sneak' }, 'ALREADY_IN_ROOM'],
       ['join', { roomCode: other.roomCode, name: 'Sneak' }, 'ALREADY_IN_ROOM'],
