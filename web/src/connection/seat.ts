@@ -1,5 +1,9 @@
 // Keeps this tab in its seat: takes a stored seat back on every (re)connection by its token,
 // reconnects after a server restart, and turns the server's pushes into store updates.
+import type { Card } from '../../../src/protocol/hokm-protocol.js';
+import { cardShort, suitName } from '../cards.js';
+import { playerName } from '../names.js';
+import { noteAutoPlay } from '../state/auto-plays.js';
 import { errorText } from '../ui/messages.js';
 import { toast } from '../ui/toast.js';
 import * as store from '../state/store.js';
@@ -43,6 +47,13 @@ export function startSeatKeeping(): void {
   onPush('session_replaced', () => store.seatReplaced());
   onPush('server_shutdown', () => store.serverRestarting());
   onPush('abandoned', (event) => store.matchAbandoned(event));
+  // The turn clock acted for someone: the card is marked on the table, and it is said.
+  onPush('card_played', (event) => {
+    if (event.auto) autoPlay(event.playerId, `played ${cardShort(event.card)}`, event.card);
+  });
+  onPush('hokm_selected', (event) => {
+    if (event.auto) autoPlay(event.playerId, `named ${suitName(event.suit).toLowerCase()} hokm`);
+  });
   onPush('hand_complete', (event) => {
     const view = store.getState().view;
     if (!view) return;
@@ -51,6 +62,18 @@ export function startSeatKeeping(): void {
     const kot = event.kot ? ' Kot!' : '';
     toast(`${who} won hand ${event.handNumber} (+${event.points}).${kot}`, 'info');
   });
+}
+
+function autoPlay(playerId: string, what: string, card?: Card): void {
+  if (card) noteAutoPlay(card);
+  const view = store.getState().view;
+  if (!view) return;
+  toast(
+    playerId === view.you.playerId
+      ? `Time ran out: the clock ${what} for you.`
+      : `Time ran out for ${playerName(view, playerId)}: the clock ${what}.`,
+    'info',
+  );
 }
 
 /** With a stored seat, take it back (on every connection, and when this tab asks for it). */

@@ -4,6 +4,7 @@ import { h } from '../../dom.js';
 import { avatar, badge } from '../parts.js';
 import { backs } from './card-faces.js';
 import type { TableContext } from './context.js';
+import { countdown } from './turn-clock.js';
 
 export function seats(ctx: TableContext): HTMLElement[] {
   return ctx.view.players.map((p) => seat(ctx, p));
@@ -18,6 +19,7 @@ function seat(ctx: TableContext, p: PlayerView): HTMLElement {
     p.playerId === view.hakem ? 'hakem' : '',
     p.bot ? 'bot' : '',
     !p.connected ? 'disconnected' : '',
+    p.away ? 'away' : '',
     turn ? 'to play' : '',
     `${p.cardCount} cards`,
   ]
@@ -47,11 +49,13 @@ function seat(ctx: TableContext, p: PlayerView): HTMLElement {
           p.playerId === view.hakem ? badge('hakem', 'Hakem') : null,
           p.bot ? badge('bot', 'Bot') : null,
           !p.connected ? badge('offline', 'Offline') : null,
+          p.away ? badge('away', 'Away') : null,
           !isMe
             ? h('span', { class: 'count', title: `${p.cardCount} cards` }, String(p.cardCount))
             : null,
         ),
       ),
+      countdown(view, p.playerId),
     ),
   );
 }

@@ -9,6 +9,7 @@ import { hand } from './hand.js';
 import { scoreboard } from './scoreboard.js';
 import { seats } from './seats.js';
 import { statusText } from './status.js';
+import { awayNotice } from './turn-clock.js';
 import { centre, lastTrick, trickArea } from './trick.js';
 
 export function renderTable(main: HTMLElement, state: ClientState, view: SeatView): void {
@@ -40,6 +41,7 @@ export function renderTable(main: HTMLElement, state: ClientState, view: SeatVie
         { class: `status${ctx.myTurn && !ctx.over ? ' yours' : ''}`, 'data-testid': 'status' },
         status,
       ),
+      awayNotice(ctx),
       hand(ctx),
     ),
   );

@@ -3,6 +3,7 @@
 import { cardLabel, cardShort, isRed, parseCard, suitOf } from '../../cards.js';
 import { h } from '../../dom.js';
 import { playerName } from '../../names.js';
+import { autoPlayed } from '../../state/auto-plays.js';
 import { tableCard } from './card-faces.js';
 import type { TableContext } from './context.js';
 import { hokmPicker } from './hokm-picker.js';
@@ -27,10 +28,12 @@ export function trickArea(ctx: TableContext): HTMLElement {
     const enter = !shownTrick.has(key) ? ' enter' : '';
     const winner = last && view.lastTrick?.winner === c.playerId ? ' winner' : '';
     const trump = view.hokm && suitOf(c.card) === view.hokm ? ' trump' : '';
+    // A card the turn clock played for its player carries an "auto" tag.
+    const auto = autoPlayed(view.handNumber, c.card) ? ' auto' : '';
     return h(
       'div',
       { class: `slot slot-${p ? ctx.positionOf(p) : 'bottom'}`, style: `z-index:${i + 1}` },
-      tableCard(c.card, `${enter}${winner}${trump}${last ? ' settled' : ''}`),
+      tableCard(c.card, `${enter}${winner}${trump}${auto}${last ? ' settled' : ''}`),
     );
   });
   shownTrick = newShown;
