@@ -10,7 +10,24 @@ export function gameEnd(ctx: TableContext): HTMLElement {
     { class: 'btn primary', 'data-focus': 'back', onclick: () => leaveTable(false) },
     'Back to the lobby',
   );
-  return ctx.view.phase === 'game_over' ? gameOver(ctx, back) : abandoned(ctx, back);
+  const panel = ctx.view.phase === 'game_over' ? gameOver(ctx, back) : abandoned(ctx, back);
+  const replay = replayLink(ctx);
+  if (replay) back.before(replay);
+  return panel;
+}
+
+/** The match's replay, once it is over (every hand shown, trick by trick). */
+function replayLink({ view }: TableContext): HTMLElement | null {
+  if (!view.matchId) return null;
+  return h(
+    'a',
+    {
+      class: 'btn ghost',
+      href: `/replay/${encodeURIComponent(view.matchId)}`,
+      'data-testid': 'replay-link',
+    },
+    'Watch the replay',
+  );
 }
 
 function gameOver({ view }: TableContext, back: HTMLElement): HTMLElement {
