@@ -97,6 +97,25 @@ describe('spectator mode (headless chromium)', () => {
     await page.context().close();
   });
 
+  it('the lobby watches a table by its code, no name needed', async () => {
+    const host = await GameClient.connect(web.url);
+    open.push(host);
+    const { roomCode } = await host.ok('create_room', { name: 'Host' });
+    const page = await newPage();
+    await page.goto(web.url);
+
+    await page.locator('#code').fill(roomCode.toLowerCase());
+    await page.getByTestId('watch-by-code').click();
+
+    await waitForSelector(page, '#app[data-screen="watching"] .take-seat');
+    expect(new URL(page.url()).searchParams.get('watch')).toBe(roomCode);
+    await waitFor(
+      'the watcher to be counted',
+      async () => (await host.ok('get_state', {})).spectators === 1,
+    );
+    await page.context().close();
+  });
+
   it('an unknown code goes back to the lobby and says why', async () => {
     const page = await newPage();
     await page.goto(`${web.url}/?watch=ZZZZZZ`);
