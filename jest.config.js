@@ -1,7 +1,9 @@
 // Three projects: pure unit specs beside the code, and the end-to-end suites twice, on one Redis
 // (e2e) and on a 3-master Redis Cluster (e2e-cluster): one matrix over the same files. A suite
 // opts out of one of the two with a `// @redis-target single: <why>` (or `cluster: <why>`) line
-// in its opening comment (see test/support/README.md).
+// in its opening comment (see test/support/README.md). The browser suites (test/browser/) are
+// about the web client, not the store: they run on one Redis unless they say
+// `// @redis-target both: <why>`.
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -14,15 +16,20 @@ const common = {
 const E2E_ROOT = join(__dirname, 'test');
 const E2E_SPEC = /\.e2e-spec\.ts$/;
 
-/** Every e2e suite under test/ whose opening comment restricts it to one target, by target. */
+/** Suites here run on one Redis unless their opening comment says otherwise. */
+const SINGLE_BY_DEFAULT = [join(E2E_ROOT, 'browser')];
+
+/** Every e2e suite under test/ restricted to one target (by its opening comment or its folder). */
 function suitesOnlyOn() {
   const only = { single: [], cluster: [] };
   for (const entry of readdirSync(E2E_ROOT, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !E2E_SPEC.test(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     const opening = readFileSync(path, 'utf8').split('\n').slice(0, 30).join('\n');
-    const marker = /^\/\/ @redis-target (single|cluster):\s*\S/m.exec(opening);
-    if (marker) only[marker[1]].push(path);
+    const marker = /^\/\/ @redis-target (single|cluster|both):\s*\S/m.exec(opening);
+    const target =
+      marker?.[1] ?? (SINGLE_BY_DEFAULT.includes(entry.parentPath) ? 'single' : 'both');
+    if (target !== 'both') only[target].push(path);
   }
   return only;
 }
