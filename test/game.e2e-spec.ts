@@ -144,6 +144,8 @@ const ACK_KEYS = {
   add_bots: ['added'],
   watch: ['roomCode'],
   resume: [],
+  quick_match: ['roomCode', 'playerId', 'sessionToken', 'seat'],
+  list_rooms: ['rooms'],
 } satisfies Record<RequestEvent, string[]>;
 
 const sameKeys = (value: unknown, keys: readonly string[]): boolean =>

@@ -13,6 +13,7 @@ import { LookupGuard } from '../abuse/lookup-guard.service';
 import { AppLifecycle } from '../common/app-lifecycle';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
+import { LobbyService } from '../lobby/lobby.service';
 import { GAME_NAMESPACE, type Ack, type ClientRequests } from '../protocol/hokm-protocol';
 import type { GameNamespace, GameSocket } from './game-socket';
 import {
@@ -23,6 +24,7 @@ import {
 } from './gateway.errors';
 import { GatewayMetrics } from './gateway.metrics';
 import { MovesService } from './moves.service';
+import { QuickMatchSeating } from './quick-match-seating.service';
 import { parsePayload, PAYLOADS, type Payload, type RequestName } from './payloads';
 import { TokenBucket } from './rate-limiter';
 import { RoomBroadcaster } from './room-broadcaster';
@@ -57,6 +59,8 @@ export class GameGateway
     private readonly seating: SeatingService,
     private readonly moves: MovesService,
     private readonly watching: WatchingService,
+    private readonly quickMatch: QuickMatchSeating,
+    private readonly lobby: LobbyService,
     private readonly recovery: SeatRecoveryService,
     private readonly seats: SocketSeats,
     private readonly broadcaster: RoomBroadcaster,
@@ -121,6 +125,18 @@ export class GameGateway
   @SubscribeMessage('reconnect')
   reconnect(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
     return this.handle(socket, 'reconnect', payload, (p) => this.seating.reconnect(socket, p));
+  }
+
+  @SubscribeMessage('quick_match')
+  quickMatchRequest(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'quick_match', payload, (p) => this.quickMatch.seat(socket, p));
+  }
+
+  @SubscribeMessage('list_rooms')
+  listRooms(@ConnectedSocket() socket: GameSocket, @MessageBody() payload: unknown) {
+    return this.handle(socket, 'list_rooms', payload, async (p) => ({
+      rooms: await this.lobby.listRooms(p.limit),
+    }));
   }
 
   @SubscribeMessage('watch')

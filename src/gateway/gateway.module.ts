@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AbuseModule } from '../abuse/abuse.module';
 import { GameStateModule } from '../game-state/game-state.module';
+import { LobbyModule } from '../lobby/lobby.module';
 import { RedisStoreModule } from '../redis/redis.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { DeadlineRunner } from './deadline-runner.service';
@@ -9,6 +10,7 @@ import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { InstanceLiveness } from './instance-liveness.service';
 import { MovesService } from './moves.service';
+import { QuickMatchSeating } from './quick-match-seating.service';
 import { RoomBroadcaster } from './room-broadcaster';
 import { SeatBookkeeping } from './seat-bookkeeping';
 import { SeatRecoveryService } from './seat-recovery.service';
@@ -23,6 +25,7 @@ import { WatchingService } from './watching.service';
     RoomsModule.register(RedisStoreModule),
     GameStateModule.register(RedisStoreModule),
     AbuseModule.register(RedisStoreModule),
+    LobbyModule.register(RedisStoreModule),
     RedisStoreModule,
   ],
   providers: [
@@ -32,6 +35,7 @@ import { WatchingService } from './watching.service';
     SeatingService,
     MovesService,
     WatchingService,
+    QuickMatchSeating,
     SeatRecoveryService,
     SocketSeats,
     SeatBookkeeping,

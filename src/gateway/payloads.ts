@@ -3,6 +3,7 @@ import { SUITS } from '../game-state/domain/types';
 import type { ClientRequests, RequestEvent } from '../protocol/hokm-protocol';
 import { InvalidPayloadError } from './gateway.errors';
 import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH } from '../rooms/room-codes';
+import { listLimit } from '../lobby/lobby.payloads';
 
 /** A player name: trimmed, 1 to 20 code points, no control characters. */
 const name = z
@@ -21,6 +22,13 @@ const roomCode = z
     error: `roomCode must be ${ROOM_CODE_LENGTH} characters from ${ROOM_CODE_ALPHABET}`,
   });
 
+const targetScore = z
+  .number({ error: 'targetScore must be a number' })
+  .int({ error: 'targetScore must be a whole number' })
+  .min(1, { error: 'targetScore must be 1 to 7' })
+  .max(7, { error: 'targetScore must be 1 to 7' })
+  .optional();
+
 // Unknown fields are ignored (zod objects strip them); a missing payload is not an object.
 const empty = z.object({}, { error: 'payload must be an object' });
 
@@ -29,15 +37,15 @@ export const PAYLOADS = {
   create_room: z.object(
     {
       name,
-      targetScore: z
-        .number({ error: 'targetScore must be a number' })
-        .int({ error: 'targetScore must be a whole number' })
-        .min(1, { error: 'targetScore must be 1 to 7' })
-        .max(7, { error: 'targetScore must be 1 to 7' })
+      targetScore,
+      visibility: z
+        .enum(['public', 'private'], { error: "visibility must be 'public' or 'private'" })
         .optional(),
     },
     { error: 'payload must be an object' },
   ),
+  quick_match: z.object({ name, targetScore }, { error: 'payload must be an object' }),
+  list_rooms: z.object({ limit: listLimit.optional() }, { error: 'payload must be an object' }),
   join: z.object({ roomCode, name }, { error: 'payload must be an object' }),
   watch: z.object({ roomCode }, { error: 'payload must be an object' }),
   reconnect: z.object(

@@ -46,7 +46,7 @@ export class SeatingService {
       const roomCode = this.rooms.newRoomCode();
       const connection = { roomCode, playerId, connectionId: socket.id };
       [created] = await Promise.all([
-        this.game.createRoom(roomCode, payload.targetScore ?? 7, host),
+        this.game.createRoom(roomCode, payload.targetScore ?? 7, host, payload.visibility),
         this.bookkeeping.register(connection),
       ]);
       if (!created) await this.bookkeeping.unregister(connection);

@@ -10,6 +10,8 @@ export type Suit = 'hearts' | 'diamonds' | 'clubs' | 'spades';
 export type Card = string;
 export type Phase =
   'waiting_for_players' | 'hokm_selection' | 'gameplay' | 'game_over' | 'abandoned';
+/** `private` (the default): found only by its code, never listed; `public`: listed, quick-matched. */
+export type Visibility = 'public' | 'private';
 
 /** Every error code an ack may carry. */
 export const ERROR_CODES = [
@@ -102,7 +104,7 @@ export interface GameView {
   hostId: string | null;
   /** The room's current or last match, set when it starts (unguessable); null before. */
   matchId: string | null;
-  visibility: 'public' | 'private';
+  visibility: Visibility;
   /** Sockets watching, as counted when this view was made. */
   spectators: number;
   /**
@@ -131,9 +133,30 @@ export interface WatchRequest {
   roomCode: string;
 }
 
+/** A public room as `list_rooms` and `GET /api/rooms` show it: no player id, card or token. */
+export interface RoomSummary {
+  roomCode: string;
+  /** `waiting_for_players`, `hokm_selection` or `gameplay`. */
+  phase: Phase;
+  targetScore: number;
+  /** Ordered by seat. */
+  players: Array<{ name: string; seat: number; bot: boolean }>;
+  /** 4 minus players.length. */
+  seatsFree: number;
+  /** Connections watching the room, over every instance. */
+  spectators: number;
+}
+
 /** Requests: event name → [payload, ack data]. */
 export interface ClientRequests {
-  create_room: [{ name: string; targetScore?: number }, SeatGrant];
+  create_room: [{ name: string; targetScore?: number; visibility?: Visibility }, SeatGrant];
+  /**
+   * A seat at the public waiting room of that target with the most players (ties: the one
+   * waiting longest), or a new public room the caller hosts. Concurrent calls fill tables.
+   */
+  quick_match: [{ name: string; targetScore?: number }, SeatGrant];
+  /** Public rooms, waiting ones first (most players first), then those in play (latest first). */
+  list_rooms: [{ limit?: number }, { rooms: RoomSummary[] }];
   join: [{ roomCode: string; name: string }, SeatGrant];
   reconnect: [{ sessionToken: string }, { roomCode: string; playerId: string; seat: number }];
   leave: [Record<string, never>, Record<string, never>];

@@ -9,6 +9,7 @@ import {
 import { ADDRESS_LIMITS } from '../abuse/abuse.constants';
 import { DEADLINE_INDEX } from '../game-state/deadline-index.port';
 import { ROOM_STORE } from '../game-state/game-state.constants';
+import { LOBBY_STORE } from '../lobby/lobby.constants';
 import { SEAT_REGISTRY, SPECTATOR_REGISTRY } from '../rooms/rooms.constants';
 import { addressLimitsProvider } from './address-limit-operations';
 import { gameStoreProvider } from './game-store.factory';
@@ -49,6 +50,7 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: SEAT_REGISTRY, useExisting: GAME_STORE },
     { provide: SPECTATOR_REGISTRY, useExisting: GAME_STORE },
     { provide: DEADLINE_INDEX, useExisting: GAME_STORE },
+    { provide: LOBBY_STORE, useExisting: GAME_STORE },
     addressLimitsProvider,
     StoreLifecycle,
   ],
@@ -58,6 +60,7 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     SEAT_REGISTRY,
     SPECTATOR_REGISTRY,
     DEADLINE_INDEX,
+    LOBBY_STORE,
     ADDRESS_LIMITS,
     StoreMetrics,
   ],

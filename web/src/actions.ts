@@ -12,10 +12,20 @@ import { setUrlRoom } from './url.js';
 
 // --- lobby -------------------------------------------------------------------------------------
 
-/** Creates a table and takes its first seat (resolves once answered). */
-export async function createTable(name: string, targetScore: number): Promise<void> {
+/** Creates a table (private unless asked) and takes its first seat (resolves once answered). */
+export async function createTable(
+  name: string,
+  targetScore: number,
+  visibility: 'public' | 'private' = 'private',
+): Promise<void> {
   store.joinStarted();
-  seatAnswered(await request('create_room', { name, targetScore }));
+  seatAnswered(await request('create_room', { name, targetScore, visibility }));
+}
+
+/** Takes a seat at the fullest public table of that target, or opens one (resolves once answered). */
+export async function quickMatch(name: string, targetScore: number): Promise<void> {
+  store.joinStarted();
+  seatAnswered(await request('quick_match', { name, targetScore }));
 }
 
 /** Takes a seat at the table with that code (resolves once answered). */

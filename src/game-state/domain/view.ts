@@ -91,9 +91,8 @@ function tableView(
     handNumber: match?.handNumber ?? 0,
     winnerTeam: match?.winnerTeam ?? null,
     hostId: state.hostId,
-    // Not in the room state yet: later work fills this (public rooms).
     matchId: match?.matchId ?? null,
-    visibility: 'private',
+    visibility: state.visibility ?? 'private',
     spectators,
     turnDeadline: deadline,
     turnRemainingMs: deadline === null || now === undefined ? null : Math.max(0, deadline - now),

@@ -5,6 +5,7 @@ import type { ClientState } from '../state/store.js';
 import { rememberName, storedName } from '../state/storage.js';
 import { toast } from '../ui/toast.js';
 import { invitedRoom } from '../url.js';
+import { publicTables } from './public-tables.js';
 
 export function renderLobby(main: HTMLElement, state: ClientState): void {
   const invited = invitedRoom();
@@ -58,6 +59,7 @@ export function renderLobby(main: HTMLElement, state: ClientState): void {
         { class: 'lobby-grid' },
         invited ? [join.form, createForm] : [createForm, join.form],
       ),
+      publicTables(readName),
       rules(),
     ),
   );
@@ -80,6 +82,8 @@ function newTableForm(readName: NameReader): HTMLFormElement {
     { id: 'target', name: 'target' },
     [1, 2, 3, 4, 5, 6, 7].map((n) => h('option', { value: n, selected: n === 7 }, String(n))),
   );
+  // Private unless the host lists it: a private table is found only by its code.
+  const listed = h('input', { type: 'checkbox', id: 'public', name: 'public' });
   const createBtn = h('button', { type: 'submit', class: 'btn primary' }, 'Create table');
   const form = h(
     'form',
@@ -93,6 +97,12 @@ function newTableForm(readName: NameReader): HTMLFormElement {
       target,
       h('span', {}, 'points'),
     ),
+    h(
+      'label',
+      { class: 'field inline check' },
+      listed,
+      h('span', {}, 'Public: list it for anyone to join'),
+    ),
     createBtn,
   );
   form.addEventListener('submit', (e) => {
@@ -100,7 +110,8 @@ function newTableForm(readName: NameReader): HTMLFormElement {
     const name = readName();
     if (!name) return;
     createBtn.disabled = true;
-    void createTable(name, Number(target.value)).finally(() => {
+    const visibility = listed.checked ? 'public' : 'private';
+    void createTable(name, Number(target.value), visibility).finally(() => {
       createBtn.disabled = false;
     });
   });
