@@ -117,6 +117,7 @@ async function expectGuarantee(seats: QuickMatchSeat[], targetScore: number, k: 
 describe(`quick match on two instances (${REDIS_TARGET.label})`, () => {
   it('4·k seekers at the same moment start exactly k matches, every time (hundreds of trials)', async () => {
     let seekers = 0;
+    // 160 trials (1,600 seekers) take about 10 s per configuration of the matrix.
     for (let t = 0; t < 160; t++) {
       const targetScore = (t % 7) + 1;
       const k = (t % 4) + 1;
