@@ -663,17 +663,22 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
       expect(await store.claimDueDeadlines(base + 900_000, 1_000, 10)).toEqual([]);
     });
 
-    it('claims one room only while it is due and not leased', async () => {
+    it('claims one room only while it is due and not leased (or when it has no entry)', async () => {
       const code = await roomDueAt(base + 100);
 
       expect(await store.claimDeadline(code, base + 99, 1_000)).toBe(false);
-      expect(await store.claimDeadline('NOSUCH', base + 99, 1_000)).toBe(false);
       expect(await store.claimDeadline(code, base + 100, 1_000)).toBe(true);
       expect(await store.claimDeadline(code, base + 500, 1_000)).toBe(false);
       expect(await store.claimDueDeadlines(base + 500, 1_000, 10)).toEqual([]);
 
       expect(await store.completeDeadline(code, base + 1_100, null)).toBe(true);
       expect(await scoreOf(code)).toBeNull();
+
+      // No entry (lost): the claimer's own deadline stands; the lease keeps others off it.
+      expect(await store.claimDeadline(code, base + 2_000, 1_000)).toBe(true);
+      expect(await scoreOf(code)).toBe(String(base + 3_000));
+      expect(await store.claimDeadline(code, base + 2_500, 1_000)).toBe(false);
+      expect(await store.completeDeadline(code, base + 3_000, null)).toBe(true);
     });
 
     it('completing sets the next deadline or removes it, unless a commit wrote one meanwhile', async () => {

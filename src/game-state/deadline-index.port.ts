@@ -18,7 +18,12 @@ export interface DeadlineIndex {
    * dies before completing.
    */
   claimDueDeadlines(nowMs: number, leaseMs: number, limit: number): Promise<string[]>;
-  /** The same for one room: true if it was due at `nowMs` and is now leased to the caller. */
+  /**
+   * The same for one room, when the caller's own state says it is due: true if it is now leased
+   * to the caller (it was due at `nowMs`, or had no entry at all: an entry written beside a
+   * Cluster commit may have been overwritten by a losing commit's). False while it is leased to
+   * someone else or due later.
+   */
   claimDeadline(roomCode: string, nowMs: number, leaseMs: number): Promise<boolean>;
   /**
    * Ends a lease (`leasedUntil` = the claim's `nowMs + leaseMs`): the entry becomes `next` (null

@@ -12,10 +12,13 @@ for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], lease, member) end
 return due
 `;
 
-/** KEYS deadlines. ARGV roomCode, nowMs, leaseMs. Leases the room if it is due: 1, else 0. */
+/**
+ * KEYS deadlines. ARGV roomCode, nowMs, leaseMs. Leases the room if it is due, or has no entry
+ * (one lost beside a Cluster commit: the caller's own deadline stands): 1, else 0.
+ */
 export const DEADLINES_CLAIM_ONE = `
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score or tonumber(score) > tonumber(ARGV[2]) then return 0 end
+if score and tonumber(score) > tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
 return 1
 `;
