@@ -7,6 +7,8 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RecordsModule } from './records/records.module';
+import { RedisStoreModule } from './redis/redis.module';
 
 /** The whole service, built from one validated configuration. */
 @Module({})
@@ -23,6 +25,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         GatewayModule,
+        RecordsModule.register(RedisStoreModule),
       ],
     };
   }

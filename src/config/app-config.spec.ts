@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       game: {
         roomTtlSeconds: 3600,
         sessionTtlSeconds: 86400,
+        historyTtlSeconds: 604800,
         reconnectGraceSeconds: 120,
         timerPollMs: 500,
         botDelayMs: 700,

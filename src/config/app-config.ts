@@ -65,6 +65,7 @@ const envSchema = z.object({
     .default('hokm:'),
   ROOM_TTL_SECONDS: int(60, 30 * 24 * 3600).default(3600),
   SESSION_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
+  HISTORY_TTL_SECONDS: int(60, 366 * 24 * 3600).default(7 * 24 * 3600),
   RECONNECT_GRACE_SECONDS: int(1, 3600).default(120),
   // 0 switches the turn clock off: nobody acts in a human's place.
   TURN_SECONDS: int(0, 3600).default(30),
@@ -125,6 +126,8 @@ const configSchema = envSchema.transform((e) => {
     game: {
       roomTtlSeconds: e.ROOM_TTL_SECONDS,
       sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+      /** How long a finished match's record is kept (GET /api/matches/:matchId). */
+      historyTtlSeconds: e.HISTORY_TTL_SECONDS,
       reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
       /** How long a human has for an awaited action (hokm or card); 0: the clock is off. */
       turnSeconds: e.TURN_SECONDS,

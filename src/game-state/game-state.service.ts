@@ -231,8 +231,12 @@ export class GameStateService {
             change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
           const spectators = commit.spectators ?? room.spectators;
           this.remember({ state, epoch: room.epoch, matchJson, spectators });
+          const followUp = this.extensions.afterCommit(current, state, result.events);
+          if (followUp) await followUp;
           return { state, events: result.events };
         }
+        const followUp = this.extensions.afterCommit(current, result.state, result.events);
+        if (followUp) await followUp;
         // A replayed commit answers the room's current version: others wrote after ours, so
         // our state is not that version's. The room as it is now goes with what happened.
         const now = await this.read(roomCode);

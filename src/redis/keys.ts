@@ -80,6 +80,11 @@ export class KeySpace {
     };
   }
 
+  /** A finished match's record (gzipped JSON), found by its id alone; `{matchId}` its hash tag. */
+  matchRecord(matchId: string): string {
+    return `${this.prefix}record:{${matchId}}`;
+  }
+
   /** A session is found by the SHA-256 of its token: a dump of Redis gives no one a seat. */
   session(sessionToken: string): string {
     return `${this.prefix}session:${createHash('sha256').update(sessionToken).digest('hex')}`;

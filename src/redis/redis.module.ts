@@ -8,11 +8,13 @@ import {
 } from '@nestjs/common';
 import { ADDRESS_LIMITS } from '../abuse/abuse.constants';
 import { DEADLINE_INDEX } from '../game-state/deadline-index.port';
+import { MATCH_RECORD_STORE } from '../records/records.constants';
 import { ROOM_STORE } from '../game-state/game-state.constants';
 import { LOBBY_STORE } from '../lobby/lobby.constants';
 import { SEAT_REGISTRY, SPECTATOR_REGISTRY } from '../rooms/rooms.constants';
 import { addressLimitsProvider } from './address-limit-operations';
 import { gameStoreProvider } from './game-store.factory';
+import { matchRecordStoreProvider } from './match-record-operations';
 import type { GameStore } from './game-store';
 import { GAME_STORE } from './redis.constants';
 import { storeClientsProvider } from './redis-clients';
@@ -52,6 +54,7 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: DEADLINE_INDEX, useExisting: GAME_STORE },
     { provide: LOBBY_STORE, useExisting: GAME_STORE },
     addressLimitsProvider,
+    matchRecordStoreProvider,
     StoreLifecycle,
   ],
   exports: [
@@ -62,6 +65,7 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     DEADLINE_INDEX,
     LOBBY_STORE,
     ADDRESS_LIMITS,
+    MATCH_RECORD_STORE,
     StoreMetrics,
   ],
 })

@@ -1,0 +1,47 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../common/domain-error';
+import type { ErrorBody } from '../protocol/hokm-protocol';
+
+/** HTTP status of a domain error's code; anything not named is a server error. */
+const STATUS: Partial<Record<ErrorBody['code'], number>> = {
+  MATCH_NOT_FOUND: HttpStatus.NOT_FOUND,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  SERVICE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/**
+ * The records' HTTP answers for errors: `{ error: { code, message } }` as on the socket, with a
+ * matching status. An HttpException keeps its own status and body (a guard's 429); anything
+ * unexpected is INTERNAL_ERROR with no internals (logged in full here).
+ */
+@Catch()
+export class RecordsHttpFilter implements ExceptionFilter {
+  private readonly logger = new Logger(RecordsHttpFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof DomainError) {
+      const status = STATUS[error.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+      response.status(status).json({ error: { code: error.code, message: error.message } });
+      return;
+    }
+    if (error instanceof HttpException) {
+      response.status(error.getStatus()).json(error.getResponse());
+      return;
+    }
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const body: ErrorBody = {
+      code: 'INTERNAL_ERROR',
+      message: 'Something went wrong on the server.',
+    };
+    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: body });
+  }
+}
