@@ -22,6 +22,9 @@ describe('loadConfig', () => {
       redis: {
         url: 'redis://127.0.0.1:6379',
         clusterNodes: null,
+        sentinel: null,
+        waitReplicas: 0,
+        waitTimeoutMs: 1000,
         provider: 'async',
         hybridAsync: true,
         commandTimeoutMs: 1000,
@@ -36,7 +39,9 @@ describe('loadConfig', () => {
         historyTtlSeconds: 604800,
         reconnectGraceSeconds: 120,
         timerPollMs: 500,
+        turnSeconds: 30,
         botDelayMs: 700,
+        spectatorLimit: 100,
       },
       gateway: {
         rateLimitBurst: 20,
@@ -78,6 +83,53 @@ describe('loadConfig', () => {
       { host: '127.0.0.1', port: 7000 },
       { host: '127.0.0.1', port: 7001 },
     ]);
+  });
+
+  it('reads the Sentinel group and the replicas a write waits for', () => {
+    const config = loadConfig({
+      REDIS_SENTINELS: '127.0.0.1:26379, 10.0.0.2:26380',
+      REDIS_SENTINEL_NAME: 'hokm',
+      REDIS_WAIT_REPLICAS: '1',
+      REDIS_WAIT_TIMEOUT_MS: '250',
+    });
+
+    expect(config.redis.sentinel).toEqual({
+      name: 'hokm',
+      nodes: [
+        { host: '127.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+      ],
+    });
+    expect(config.redis.waitReplicas).toBe(1);
+    expect(config.redis.waitTimeoutMs).toBe(250);
+  });
+
+  it.each([
+    [
+      'Sentinel and Cluster together',
+      { REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'b:2' },
+      'REDIS_SENTINELS="a:1" cannot be combined with REDIS_CLUSTER_NODES',
+    ],
+    [
+      'sentinels without the master name',
+      { REDIS_SENTINELS: 'a:1' },
+      'REDIS_SENTINEL_NAME="" is required with REDIS_SENTINELS',
+    ],
+    [
+      'a master name without sentinels',
+      { REDIS_SENTINEL_NAME: 'm' },
+      'REDIS_SENTINEL_NAME="m" needs REDIS_SENTINELS',
+    ],
+    [
+      'WAIT on a Cluster',
+      { REDIS_WAIT_REPLICAS: '1', REDIS_CLUSTER_NODES: 'b:2' },
+      'REDIS_WAIT_REPLICAS="1" is not supported with REDIS_CLUSTER_NODES',
+    ],
+    ['a sentinel without a port', { REDIS_SENTINELS: 'a', REDIS_SENTINEL_NAME: 'm' }, 'host:port'],
+    ['a negative replica count', { REDIS_WAIT_REPLICAS: '-1' }, 'must be at least 0'],
+  ])('refuses %s in one clear line', (_label, env, expected) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(expected);
   });
 
   it('lists every bad variable in one error', () => {

@@ -51,6 +51,13 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  REDIS_SENTINELS: clusterNodes.optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, { error: 'may hold only letters, digits and . _ -' })
+    .optional(),
+  REDIS_WAIT_REPLICAS: int(0, 64).default(0),
+  REDIS_WAIT_TIMEOUT_MS: int(1, 60000).default(1000),
   REDIS_PROVIDER: z
     .enum(['async', 'hybrid'], { error: 'must be async or hybrid' })
     .default('async'),
@@ -100,8 +107,26 @@ function hostPort(node: string): { host: string; port: number } {
   return { host: node.slice(0, i), port: Number(node.slice(i + 1)) };
 }
 
+/** The Redis settings that only make sense together, or not at all together. */
+function checkRedisTopology(e: z.output<typeof envSchema>, ctx: z.RefinementCtx): void {
+  const problem = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  if (e.REDIS_SENTINELS && e.REDIS_CLUSTER_NODES) {
+    problem('REDIS_SENTINELS', 'cannot be combined with REDIS_CLUSTER_NODES');
+  }
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) {
+    problem('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS (the master group name)');
+  }
+  if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS) {
+    problem('REDIS_SENTINEL_NAME', 'needs REDIS_SENTINELS');
+  }
+  if (e.REDIS_WAIT_REPLICAS > 0 && e.REDIS_CLUSTER_NODES) {
+    problem('REDIS_WAIT_REPLICAS', 'is not supported with REDIS_CLUSTER_NODES (keep it 0)');
+  }
+}
+
 /** The environment, validated, shaped into the typed configuration the app reads. */
-const configSchema = envSchema.transform((e) => {
+const configSchema = envSchema.superRefine(checkRedisTopology).transform((e) => {
   /** json: one JSON object per line (pino); text: a readable line per event. */
   const logFormat: 'json' | 'text' =
     e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'text');
@@ -114,6 +139,15 @@ const configSchema = envSchema.transform((e) => {
       url: e.REDIS_URL,
       /** Set: run every client on ioredis Cluster with these seed nodes. */
       clusterNodes: e.REDIS_CLUSTER_NODES ? e.REDIS_CLUSTER_NODES.map(hostPort) : null,
+      /** Set: every client finds the master through these sentinels (and follows a failover). */
+      sentinel:
+        e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME
+          ? { nodes: e.REDIS_SENTINELS.map(hostPort), name: e.REDIS_SENTINEL_NAME }
+          : null,
+      /** A change is acknowledged once this many replicas confirm it (WAIT); 0: the master's word. */
+      waitReplicas: e.REDIS_WAIT_REPLICAS,
+      /** How long a write waits for those replicas before it answers SERVICE_UNAVAILABLE. */
+      waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
       provider: e.REDIS_PROVIDER,
       /** hybrid only: false is the rollback switch, every operation takes the legacy path. */
       hybridAsync: e.REDIS_HYBRID_ASYNC,

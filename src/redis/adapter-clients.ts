@@ -6,8 +6,9 @@ import { withPublishFailuresLogged } from './publish-failures';
 import { waitUntilReady } from './wait-until-ready';
 import {
   clusterOptionsFor,
-  describeRedis,
+  describeTarget,
   redisOptionsFor,
+  sentinelOptions,
   watchConnection,
   type RedisClient,
 } from './redis-clients';
@@ -15,14 +16,20 @@ import {
 /** The adapter's two connections: it publishes on one and subscribes on the other. */
 export type AdapterRole = 'pub' | 'sub';
 
-/** ioredis options of one adapter connection: the store's retry strategy and timeouts. */
+/**
+ * ioredis options of one adapter connection: the store's retry strategy and timeouts, and its
+ * way to the master (through Sentinel when configured, following a failover like the store).
+ */
 export function adapterRedisOptions(config: AppConfig, role: AdapterRole): RedisOptions {
-  const { retryStrategy, connectTimeout, commandTimeout } = redisOptionsFor(config, 'async');
+  const { retryStrategy, connectTimeout } = redisOptionsFor(config, 'async');
+  // The store's plain command timeout: no WAIT ever blocks the adapter's connections.
+  const commandTimeout = config.redis.commandTimeoutMs;
   const options: RedisOptions = {
     lazyConnect: true,
     connectionName: `hokm:adapter:${role}`,
     connectTimeout,
     retryStrategy,
+    ...sentinelOptions(config),
     // Unlike the store's, these queue while disconnected: the adapter subscribes as the gateway
     // is created (before boot has connected), and a push made during a blip is sent on reconnect.
     enableOfflineQueue: true,
@@ -70,16 +77,13 @@ export class AdapterClients implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const { clusterNodes, url, connectTimeoutMs } = this.config.redis;
+    const { connectTimeoutMs } = this.config.redis;
     try {
       await Promise.all([this.pub, this.sub].map((c) => waitUntilReady(c, connectTimeoutMs)));
     } catch (error) {
       for (const client of [this.pub, this.sub]) client.disconnect();
-      const target = clusterNodes
-        ? `cluster ${clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`
-        : url;
       throw new Error(
-        `cannot reach Redis at ${describeRedis(target)}: ${(error as Error).message}`,
+        `cannot reach Redis at ${describeTarget(this.config)}: ${(error as Error).message}`,
       );
     }
   }

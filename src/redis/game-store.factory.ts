@@ -5,10 +5,21 @@ import { AsyncGameStore, StoreConnectOptions } from './async-store.provider';
 import { HybridGameStore } from './hybrid-store.provider';
 import { KeySpace } from './keys';
 import { GAME_STORE, STORE_CLIENTS } from './redis.constants';
-import type { PathName, RedisClient, StoreClients } from './redis-clients';
+import {
+  describeTarget,
+  type PathName,
+  type RedisClient,
+  type StoreClients,
+} from './redis-clients';
 import { RedisPath } from './redis-path';
 import { StoreMetrics } from './store-metrics';
 import type { GameStore } from './game-store';
+
+/** The legacy path's per-operation deadline: a WAIT for replicas may take its timeout on top. */
+function legacyDeadlineMs(config: AppConfig): number {
+  const { legacyTimeoutMs, waitReplicas, waitTimeoutMs } = config.redis;
+  return waitReplicas > 0 ? legacyTimeoutMs + waitTimeoutMs : legacyTimeoutMs;
+}
 
 /** Builds the bound store from the flag; the only place that knows the provider classes. */
 export function createGameStore(
@@ -25,16 +36,17 @@ export function createGameStore(
         keys,
         roomTtlSeconds: config.game.roomTtlSeconds,
         sessionTtlSeconds: config.game.sessionTtlSeconds,
-        // ioredis's commandTimeout bounds the async path; the legacy path has its own deadline.
-        operationTimeoutMs: name === 'legacy' ? config.redis.legacyTimeoutMs : 0,
+        // ioredis's commandTimeout bounds the async path; the legacy path has its own deadline,
+        // a WAIT for replicas (REDIS_WAIT_REPLICAS) on top.
+        operationTimeoutMs: name === 'legacy' ? legacyDeadlineMs(config) : 0,
         serial: name === 'legacy',
+        waitReplicas: config.redis.waitReplicas,
+        waitTimeoutMs: config.redis.waitTimeoutMs,
       },
       metrics,
     );
   const options: StoreConnectOptions = {
-    target: config.redis.clusterNodes
-      ? `cluster ${config.redis.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`
-      : config.redis.url,
+    target: describeTarget(config),
     connectTimeoutMs: config.redis.connectTimeoutMs,
     drainMs: config.shutdownGraceMs,
   };

@@ -19,6 +19,37 @@ export function describeRedis(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
+const listNodes = (nodes: ReadonlyArray<{ host: string; port: number }>) =>
+  nodes.map((n) => `${n.host}:${n.port}`).join(',');
+
+/** Where the configuration finds Redis, for log lines: Cluster seeds, Sentinel group, or URL. */
+export function describeTarget(config: AppConfig): string {
+  const { clusterNodes, sentinel, url } = config.redis;
+  if (clusterNodes) return `cluster ${listNodes(clusterNodes)}`;
+  if (sentinel) return `sentinel ${sentinel.name}@${listNodes(sentinel.nodes)}`;
+  return describeRedis(url);
+}
+
+/**
+ * With REDIS_SENTINELS: the master is asked of the sentinels at every (re)connect, and only a
+ * node that says it is a master is used, so a client follows a failover by itself.
+ */
+export function sentinelOptions(config: AppConfig): RedisOptions {
+  const sentinel = config.redis.sentinel;
+  if (!sentinel) return {};
+  return {
+    sentinels: sentinel.nodes.map(({ host, port }) => ({ host, port })),
+    name: sentinel.name,
+    sentinelCommandTimeout: config.redis.commandTimeoutMs,
+    // A +switch-master from any sentinel drops the connection at once, even to a master that
+    // is still up (demoted, or cut off): the reconnect asks the sentinels again.
+    failoverDetector: true,
+    // A master demoted under an open connection answers writes READONLY: reconnect (to the
+    // master the sentinels name now) and fail that command, which the caller may retry.
+    reconnectOnError: (error) => (/^READONLY\b/.test(error.message) ? 1 : false),
+  };
+}
+
 /** The paths a configuration connects: the rollback switch leaves the async path unconnected. */
 export function pathsFor(config: AppConfig): PathName[] {
   if (config.redis.provider === 'async') return ['async'];
@@ -28,6 +59,16 @@ export function pathsFor(config: AppConfig): PathName[] {
 /** What CLIENT LIST shows for a path: `hokm:async`, `hokm:hybrid:async`, `hokm:hybrid:legacy`. */
 export function connectionName(config: AppConfig, path: PathName): string {
   return config.redis.provider === 'async' ? 'hokm:async' : `hokm:hybrid:${path}`;
+}
+
+/**
+ * The async path's per-command timeout. With REDIS_WAIT_REPLICAS a command may queue behind a
+ * WAIT on its connection (Redis serves a blocked client's next commands only after it), so the
+ * WAIT's own timeout comes on top: a stalled replica answers as a shortfall, not a timeout.
+ */
+export function commandBudgetMs(config: AppConfig): number {
+  const { commandTimeoutMs, waitReplicas, waitTimeoutMs } = config.redis;
+  return waitReplicas > 0 ? commandTimeoutMs + waitTimeoutMs : commandTimeoutMs;
 }
 
 /** ioredis options of one path. The connection name shows in CLIENT LIST (provider and path). */
@@ -41,12 +82,13 @@ export function redisOptionsFor(config: AppConfig, path: PathName): RedisOptions
     autoResendUnfulfilledCommands: false,
     connectTimeout: config.redis.connectTimeoutMs,
     retryStrategy,
+    ...sentinelOptions(config),
   };
   if (path === 'async') {
     return {
       ...base,
       enableAutoPipelining: true,
-      commandTimeout: config.redis.commandTimeoutMs,
+      commandTimeout: commandBudgetMs(config),
     };
   }
   // The pre-migration behaviour: no pipelining; the 2 s per-call deadline is the runner's.

@@ -4,6 +4,7 @@ import { RedisLobbyOperations } from './lobby-operations';
 import { RedisCommandRunner, withDeadline, type RunnerOptions } from './redis-command-runner';
 import type { PathName, RedisClient } from './redis-clients';
 import { defineScripts, loadScripts } from './redis-scripts';
+import { ReplicaWait, type ReplicaWaitSettings } from './replica-wait';
 import { RedisRoomOperations } from './room-operations';
 import { RedisInstanceOperations, RedisSessionOperations } from './seat-operations';
 import { RedisSpectatorOperations } from './spectator-operations';
@@ -11,7 +12,7 @@ import { StoreMetrics } from './store-metrics';
 import { waitUntilReady } from './wait-until-ready';
 
 /** How one path talks to Redis: its runner's options and what its operations need. */
-export interface PathSettings extends RunnerOptions {
+export interface PathSettings extends RunnerOptions, ReplicaWaitSettings {
   keys: KeySpace;
   roomTtlSeconds: number;
   sessionTtlSeconds: number;
@@ -38,8 +39,9 @@ export class RedisPath {
   ) {
     const scripted = defineScripts(client);
     this.runner = new RedisCommandRunner(client, settings, metrics);
-    this.rooms = new RedisRoomOperations(scripted, settings);
-    this.sessions = new RedisSessionOperations(scripted, settings);
+    const replicas = new ReplicaWait(client, settings, metrics);
+    this.rooms = new RedisRoomOperations(scripted, settings, replicas);
+    this.sessions = new RedisSessionOperations(scripted, settings, replicas);
     this.deadlines = new RedisDeadlineOperations(scripted, settings);
     this.instances = new RedisInstanceOperations(scripted, settings);
     this.lobby = new RedisLobbyOperations(scripted, settings);

@@ -9,6 +9,7 @@ import type {
 import { KeySpace } from './keys';
 import { CommitStatus } from './lua-scripts';
 import { isCluster, type ScriptClient } from './redis-scripts';
+import type { ReplicaWait } from './replica-wait';
 import {
   commitArguments,
   indexKeyOffsets,
@@ -38,6 +39,8 @@ export class RedisRoomOperations {
   constructor(
     private readonly client: ScriptClient,
     private readonly settings: RoomSettings,
+    /** REDIS_WAIT_REPLICAS: a landed change counts once replicas confirm it (WAIT behind it). */
+    private readonly replicas: ReplicaWait,
   ) {
     this.cluster = isCluster(client);
   }
@@ -51,7 +54,11 @@ export class RedisRoomOperations {
     extras: RoomChangeExtras = {},
   ): Promise<boolean> {
     const change: RoomWrite = { meta, upsertPlayers: players, ...extras };
-    const [status] = await this.commit('create', roomCode, -1, change, commitId);
+    const [status] = await this.replicas.confirm(
+      this.commit('create', roomCode, -1, change, commitId),
+      ([s]) => s === CommitStatus.Committed,
+    );
+    if (status === CommitStatus.Replayed) await this.confirmReplay(roomCode);
     if (status !== CommitStatus.Committed && status !== CommitStatus.Replayed) return false;
     if (this.cluster) await Promise.all([this.touchIndex(roomCode), this.writeIndexes(change)]);
     return true;
@@ -117,7 +124,10 @@ export class RedisRoomOperations {
     commitId: string,
     options: CommitOptions = {},
   ): Promise<RoomWriteResult> {
-    const committing = this.commit('update', roomCode, expectedVersion, change, commitId, options);
+    const committing = this.replicas.confirm(
+      this.commit('update', roomCode, expectedVersion, change, commitId, options),
+      ([status]) => status === CommitStatus.Committed,
+    );
     const [reply] = this.cluster
       ? await Promise.all([committing, this.touchIndex(roomCode), this.writeIndexes(change)])
       : [await committing];
@@ -127,6 +137,7 @@ export class RedisRoomOperations {
         // The script's third answer: the room's spectators as counted at the commit.
         return { status: 'committed', version, spectators: Number(reply[2] ?? 0) };
       case CommitStatus.Replayed:
+        await this.confirmReplay(roomCode);
         return { status: 'committed', version };
       case CommitStatus.Conflict:
         if (!options.returnCurrent || reply.length < 5) return { status: 'conflict', version };
@@ -175,6 +186,17 @@ export class RedisRoomOperations {
       ...indexKeys,
       ...commitArguments(mode, roomCode, expectedVersion, change, commitId, ttl, options, offsets),
     );
+  }
+
+  /**
+   * A replayed commit landed earlier, perhaps over another connection (a retry on the legacy
+   * path, or after a failover) that WAIT on this one does not cover: a write here first (the
+   * room's TTL, which the commit set anyway) makes this connection's WAIT cover it.
+   */
+  private async confirmReplay(roomCode: string): Promise<void> {
+    if (!this.replicas.enabled) return;
+    const key = this.settings.keys.room(roomCode).room;
+    await this.replicas.confirm(this.client.expire(key, this.settings.roomTtlSeconds));
   }
 
   /** A change's index entries as plain commands, pipelined beside the commit (Cluster only). */

@@ -7,6 +7,7 @@ import type {
 import { KeySpace } from './keys';
 import { HeartbeatStanding } from './lua-scripts';
 import type { ScriptClient } from './redis-scripts';
+import type { ReplicaWait } from './replica-wait';
 import { decodeConnection, encodeConnection } from './store-codecs';
 
 /** What the seat operations need to know beyond their client. */
@@ -23,14 +24,18 @@ export class RedisSessionOperations implements Pick<SeatRegistry, Sessions> {
   constructor(
     private readonly client: ScriptClient,
     private readonly settings: SeatSettings,
+    /** A saved session is handed to the player in an ack: it waits for replicas like a move. */
+    private readonly replicas: ReplicaWait,
   ) {}
 
   async savePlayerSession(sessionToken: string, session: PlayerSession): Promise<void> {
-    await this.client.set(
-      this.settings.keys.session(sessionToken),
-      JSON.stringify(session),
-      'EX',
-      this.settings.sessionTtlSeconds,
+    await this.replicas.confirm(
+      this.client.set(
+        this.settings.keys.session(sessionToken),
+        JSON.stringify(session),
+        'EX',
+        this.settings.sessionTtlSeconds,
+      ),
     );
   }
 

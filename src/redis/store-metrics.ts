@@ -40,6 +40,12 @@ function quantile(sorted: number[], q: number): number {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/**
+ * How a WAIT for replicas ended: enough confirmed, too few in time (the write is then refused
+ * if it changed anything), or no answer at all (the connection failed or timed out).
+ */
+export type WaitOutcome = 'confirmed' | 'short' | 'failed';
+
 /** Counts every store operation by operation and path, for `/metrics` and `/api/redis/metrics`. */
 @Injectable()
 export class StoreMetrics {
@@ -49,6 +55,8 @@ export class StoreMetrics {
   private readonly errorCounter: Counter<'operation' | 'path'>;
   private readonly fallbackCounter: Counter<'operation'>;
   private readonly info: Gauge<'provider' | 'path'>;
+  private readonly waitDuration: Histogram<'path'>;
+  private readonly waitCounter: Counter<'path' | 'outcome'>;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -69,6 +77,19 @@ export class StoreMetrics {
       name: 'hokm_redis_fallbacks_total',
       help: 'Operations the hybrid provider retried on the legacy path after an async transport failure',
       labelNames: ['operation'],
+      registers,
+    });
+    this.waitDuration = new Histogram({
+      name: 'hokm_redis_wait_duration_seconds',
+      help: 'REDIS_WAIT_REPLICAS: from sending a write and its WAIT to the replicas confirming it',
+      labelNames: ['path'],
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.waitCounter = new Counter({
+      name: 'hokm_redis_wait_total',
+      help: 'WAITs for replicas by outcome: confirmed, short (too few in time), failed (no answer)',
+      labelNames: ['path', 'outcome'],
       registers,
     });
     this.info = new Gauge({
@@ -95,6 +116,12 @@ export class StoreMetrics {
     stats.record(ms, ok);
     this.duration.observe({ operation, path }, ms / 1000);
     if (!ok) this.errorCounter.inc({ operation, path });
+  }
+
+  /** One WAIT for replicas behind a write (see ReplicaWait). */
+  recordWait(path: string, ms: number, outcome: WaitOutcome): void {
+    this.waitDuration.observe({ path }, ms / 1000);
+    this.waitCounter.inc({ path, outcome });
   }
 
   recordFallback(operation: string): void {

@@ -3,7 +3,11 @@ import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import ClusterAllFailedError from 'ioredis/built/errors/ClusterAllFailedError';
 import { StoreUnavailableError } from '../game-state/store-unavailable.error';
 import { StoreCommandError } from './store.errors';
-import { isTransportError, OperationTimeoutError } from './transport-errors';
+import {
+  isTransportError,
+  OperationTimeoutError,
+  ReplicationShortfallError,
+} from './transport-errors';
 
 // ioredis types ReplyError as any; it is redis-errors' ReplyError(message).
 const Reply = ReplyError as new (message: string) => Error;
@@ -52,6 +56,19 @@ describe('isTransportError', () => {
     ],
     ['a Cluster down', new Reply('CLUSTERDOWN The cluster is down')],
     ['a busy script', new Reply('BUSY Redis is busy running a script.')],
+    [
+      'a WAIT cut short by a demotion',
+      new Reply('UNBLOCKED force unblock from blocking operation, instance state changed'),
+    ],
+    [
+      'too few replicas for min-replicas-to-write',
+      new Reply('NOREPLICAS Not enough good replicas'),
+    ],
+    ['too few replicas confirming a write', new ReplicationShortfallError(0, 1, 1000)],
+    [
+      'no sentinel answering',
+      new Error('All sentinels are unreachable. Retrying from scratch after 10ms.'),
+    ],
     ['an already wrapped failure', new StoreUnavailableError('ping', 'async', new Error('x'))],
   ])('%s is a transport failure', (_label, error) => {
     expect(isTransportError(error)).toBe(true);

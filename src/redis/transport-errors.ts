@@ -11,6 +11,22 @@ export class OperationTimeoutError extends Error {
   }
 }
 
+/**
+ * Fewer replicas than REDIS_WAIT_REPLICAS confirmed a write in time: the master has it, but a
+ * failover could lose it, so it is not acknowledged (the caller may retry; its commit id makes
+ * a retry land at most once).
+ */
+export class ReplicationShortfallError extends Error {
+  constructor(
+    readonly confirmed: number,
+    readonly wanted: number,
+    timeoutMs: number,
+  ) {
+    super(`${confirmed} of ${wanted} replicas confirmed the write within ${timeoutMs} ms`);
+    this.name = this.constructor.name;
+  }
+}
+
 /** Socket errors (Node's `code`) of a connection that is refused, lost or unreachable. */
 const TRANSPORT_CODES = new Set([
   'ECONNREFUSED',
@@ -23,8 +39,13 @@ const TRANSPORT_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Reply errors that mean "Redis is not serving right now", not "the command is wrong". */
-const TRANSIENT_REPLY = /^(LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY)\b/;
+/**
+ * Reply errors that mean "Redis is not serving right now", not "the command is wrong". During a
+ * failover: READONLY (a demoted master), UNBLOCKED (a WAIT cut short by the demotion),
+ * NOREPLICAS (min-replicas-to-write not met).
+ */
+const TRANSIENT_REPLY =
+  /^(LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|BUSY|UNBLOCKED|NOREPLICAS)\b/;
 
 /** The plain Errors ioredis rejects a command with when there is no usable connection. */
 const TRANSPORT_MESSAGES = [
@@ -51,6 +72,7 @@ export function isTransportError(error: unknown): boolean {
   if (
     error instanceof StoreUnavailableError ||
     error instanceof OperationTimeoutError ||
+    error instanceof ReplicationShortfallError ||
     error instanceof MaxRetriesPerRequestError ||
     error instanceof ClusterAllFailedError
   ) {
