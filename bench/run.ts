@@ -185,6 +185,7 @@ async function runConfig(
         SHUTDOWN_GRACE_MS: '2000',
         // Players here move at once; a build before the turn clock ignores the variable.
         TURN_SECONDS: String(options.turnSeconds),
+        REDIS_WAIT_REPLICAS: String(options.waitReplicas),
       };
       log(`${tag} starting ${options.instances} server(s) ...`);
       servers.push(
@@ -315,7 +316,10 @@ function summarise(
     ...scrapes.map((t) => metricValue(t, 'nodejs_eventloop_lag_p99_seconds') ?? NaN),
   );
   const label =
-    name === 'external' ? 'external server' : SERVER_CONFIGS[name as ServerConfigName].label;
+    name === 'external'
+      ? 'external server'
+      : SERVER_CONFIGS[name as ServerConfigName].label +
+        (options.waitReplicas > 0 ? `, REDIS_WAIT_REPLICAS=${options.waitReplicas}` : '');
   return {
     config: name,
     label,

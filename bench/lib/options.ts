@@ -61,6 +61,8 @@ export interface BenchOptions {
   mainJs: string | null;
   /** TURN_SECONDS of the spawned servers (0: the turn clock off, as before it existed). */
   turnSeconds: number;
+  /** REDIS_WAIT_REPLICAS of the spawned servers (the Redis at --redis needs that many replicas). */
+  waitReplicas: number;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -84,6 +86,8 @@ const HELP = `npm run bench -- [flags]
   --node-args "..."  extra node flags for each server, e.g. "--cpu-prof --cpu-prof-dir=prof"
   --main FILE        server entry point to spawn (default dist/main.js), e.g. another build
   --turn-seconds N   TURN_SECONDS of the spawned servers (default 0: the turn clock off)
+  --wait-replicas N  REDIS_WAIT_REPLICAS of the spawned servers (default 0; the --redis master
+                     needs N replicas, or every move is refused)
   --out DIR          report directory (default bench/results)
   --smoke            a few seconds, few players, every configuration briefly
 `;
@@ -131,6 +135,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     'smoke',
     'main',
     'turn-seconds',
+    'wait-replicas',
   ]);
   for (const name of flags.keys()) {
     if (!known.has(name)) throw new Error(`unknown flag --${name}\n${HELP}`);
@@ -188,5 +193,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     repeat: Math.floor(num('repeat', 1)),
     mainJs: flags.get('main') ?? null,
     turnSeconds: Math.floor(num('turn-seconds', 0, true)),
+    waitReplicas: Math.floor(num('wait-replicas', 0, true)),
   };
 }
