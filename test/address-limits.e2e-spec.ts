@@ -2,7 +2,8 @@
 // that guesses room codes and tokens over many sockets, on both instances, is cooled down after
 // its budget and recovers after the cool-down; other addresses, the right code from a fresh
 // address and the moves of seated players go on; a connection flood is refused at the
-// handshake with its reason; X-Forwarded-For is believed only from the named proxy. Clients
+// handshake with its reason; X-Forwarded-For is believed only from the named proxy; unknown
+// match ids over HTTP spend the same budget as codes and tokens over sockets. Clients
 // pick their source address in 127.0.0.0/8 (all loopback on Linux) to be different people.
 import { randomBytes } from 'node:crypto';
 import type { Ack } from '../src/protocol/hokm-protocol';
@@ -280,5 +281,36 @@ describe('TRUST_PROXY: X-Forwarded-For believed only from the named proxy', () =
     const other = await connect(1, PROXY, { extraHeaders: { 'X-Forwarded-For': '203.0.113.61' } });
     expect(codeOf(await guessCode(other))).toBe('ROOM_NOT_FOUND');
     expect(codeOf(await guessCode(await connect(0, PROXY)))).toBe('ROOM_NOT_FOUND');
+  });
+});
+
+describe('GET /api/matches/:id: the same budget as the sockets', () => {
+  /** A match id lookup on instance `i` as `client`, through the proxy (fetch comes from 127.0.0.1). */
+  const lookupMatch = (i: number, client: string) => {
+    const matchId = randomBytes(16).toString('base64url');
+    guessed.push(matchId);
+    return fetch(`${instance(i).url}/api/matches/${matchId}`, {
+      headers: { 'X-Forwarded-For': client },
+    });
+  };
+
+  it('counts unknown match ids, then refuses lookups over HTTP and over sockets alike', async () => {
+    // Act: the budget spent on match ids, over both instances.
+    const statuses: number[] = [];
+    for (let n = 0; n < FAILURES; n++)
+      statuses.push((await lookupMatch(n % 2, '203.0.113.70')).status);
+
+    // Assert: 404 until the budget is spent, then 429 RATE_LIMITED on both instances...
+    expect(statuses).toEqual(Array.from({ length: FAILURES }, () => 404));
+    for (const i of [0, 1]) {
+      const refused = await lookupMatch(i, '203.0.113.70');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    }
+    // ...and the same client's socket lookups are refused too; another client is served.
+    const socket = await connect(1, PROXY, { extraHeaders: { 'X-Forwarded-For': '203.0.113.70' } });
+    expect(codeOf(await guessCode(socket))).toBe('RATE_LIMITED');
+    expect((await lookupMatch(0, '203.0.113.71')).status).toBe(404);
   });
 });
