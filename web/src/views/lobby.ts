@@ -6,6 +6,7 @@ import { rememberName, storedName } from '../state/storage.js';
 import { toast } from '../ui/toast.js';
 import { invitedRoom } from '../url.js';
 import { publicTables } from './public-tables.js';
+import { watchButton } from './watch-by-code.js';
 
 export function renderLobby(main: HTMLElement, state: ClientState): void {
   const invited = invitedRoom();
@@ -153,6 +154,7 @@ function joinForm(
     ),
     h('label', { class: 'field' }, h('span', {}, 'Table code'), codeInput),
     button,
+    watchButton(codeInput),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
