@@ -48,10 +48,11 @@ export interface SentinelSet {
    */
   waitForFailover(oldPort: number, replicas: number, timeoutMs?: number): Promise<number>;
   /**
-   * Waits until the failover is over on every sentinel: each has switched to `port` (and told
-   * its +switch-master subscribers, which reconnect) with no failover in progress.
+   * Waits until the failover is over on every sentinel: all have switched to one master (and
+   * told their +switch-master subscribers, which reconnect), none has a failover in progress or
+   * calls it down. Resolves with that master's port.
    */
-  waitForSwitch(port: number, timeoutMs?: number): Promise<void>;
+  waitForSwitch(timeoutMs?: number): Promise<number>;
   /** Waits until every sentinel knows every other sentinel and `replicas` replicas. */
   waitUntilWatching(replicas: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -197,7 +198,7 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
         'daemonize no',
         `dir ${dir}`,
         `sentinel monitor ${name} 127.0.0.1 ${master.port} ${quorum}`,
-        `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1000}`,
+        `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1500}`,
         `sentinel failover-timeout ${name} ${options.failoverTimeoutMs ?? 2000}`,
         `sentinel parallel-syncs ${name} ${replicaCount}`,
         '',
@@ -271,15 +272,27 @@ export async function startSentinelSet(options: SentinelSetOptions = {}): Promis
           { timeoutMs, intervalMs: 100 },
         );
       },
-      async waitForSwitch(port, timeoutMs = 30_000) {
-        await waitFor(
-          `every sentinel switched to ${port}`,
-          async () => {
-            const states = await ask(async (s) => fields(await s.call('SENTINEL', 'MASTER', name)));
-            return states.every((m) => Number(m.port) === port && m.flags === 'master');
-          },
-          { timeoutMs, intervalMs: 100 },
-        );
+      async waitForSwitch(timeoutMs = 30_000) {
+        let last = '';
+        try {
+          return await waitFor(
+            'every sentinel switched to one master, no failover in progress',
+            async () => {
+              const states = await ask(async (s) =>
+                fields(await s.call('SENTINEL', 'MASTER', name)),
+              );
+              last = states.map((m) => `${m.port} ${m.flags}`).join('; ');
+              const port = Number(states[0]?.port);
+              const settled = states.every(
+                (m) => Number(m.port) === port && String(m.flags) === 'master',
+              );
+              return settled ? port : false;
+            },
+            { timeoutMs, intervalMs: 100 },
+          );
+        } catch (error) {
+          throw new Error(`${(error as Error).message}; the sentinels say: ${last}`);
+        }
       },
       stop,
     };
