@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../config/config.constants';
 import { dueActions, nextDeadline, turnDeadline } from '../game-state/domain/deadlines';
 import type { Action, DomainEvent, RoomState, TurnClock } from '../game-state/domain/types';
 import { DEADLINE_INDEX, type DeadlineIndex } from '../game-state/deadline-index.port';
-import { RoomNotFoundError } from '../game-state/game-state.errors';
+import { RoomNotFoundError, RuleViolationError } from '../game-state/game-state.errors';
 import { GameStateService } from '../game-state/game-state.service';
 import { TURN_CLOCK } from '../game-state/turn-clock.provider';
 import { DeadlineMetrics, type DeadlineKind } from './deadline.metrics';
@@ -24,6 +24,11 @@ const CLAIMS_PER_POLL = 10;
 const ACTIONS_PER_RUN = 64;
 /** When a run failed (Redis away, room busy), the room is looked at again this much later. */
 const RETRY_MS = 1_000;
+/** What a run looked at last: the room's next deadline as of one version of it. */
+interface Seen {
+  version: number;
+  next: number | null;
+}
 
 /** What one call of the action picker chose, kept for after the apply. */
 interface Picked {
@@ -52,6 +57,8 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; version: number }>();
   /** Runs in flight here, by room: one at a time per room. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Changes made here while a run of their room was in flight: the run schedules from them. */
+  private readonly during = new Map<string, Seen>();
   private stopped = false;
   private publish: ((state: RoomState, events: DomainEvent[]) => void) | null = null;
 
@@ -91,9 +98,15 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
 
   /** A change this instance committed: its room's next deadline gets a local timer. */
   afterChange(state: RoomState): void {
-    // A run in progress schedules what follows itself once it is done.
-    if (this.stopped || this.running.has(state.roomCode)) return;
-    this.schedule(state.roomCode, nextDeadline(state, this.clock), state.version);
+    if (this.stopped) return;
+    const seen = { version: state.version, next: nextDeadline(state, this.clock) };
+    // A run in progress schedules what follows itself once it is done, from the newest change.
+    if (this.running.has(state.roomCode)) {
+      const had = this.during.get(state.roomCode);
+      if (!had || had.version < seen.version) this.during.set(state.roomCode, seen);
+      return;
+    }
+    this.schedule(state.roomCode, seen.next, seen.version);
   }
 
   /** Another instance changed the room: its own timer covers what follows, not ours. */
@@ -158,7 +171,12 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
     try {
       await run;
     } finally {
-      if (this.running.get(roomCode) === run) this.running.delete(roomCode);
+      if (this.running.get(roomCode) === run) {
+        this.running.delete(roomCode);
+        const seen = this.during.get(roomCode);
+        this.during.delete(roomCode);
+        if (seen) this.schedule(roomCode, seen.next, seen.version);
+      }
     }
   }
 
@@ -200,10 +218,18 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
         return;
       }
       this.logger.warn(`roomCode=${roomCode} deadline not acted on: ${String(error)}`);
-      await this.settle(roomCode, leasedUntil, Date.now() + RETRY_MS);
+      // Redis away or the room busy: soon again. Anything else: once the lease has run out.
+      const retry = error instanceof RuleViolationError ? this.leaseMs : RETRY_MS;
+      await this.settle(roomCode, leasedUntil, Date.now() + retry);
       return;
     }
-    if (last) this.schedule(roomCode, next, last.version);
+    if (last) this.noteRun(roomCode, { version: last.version, next });
+  }
+
+  /** What this run's own changes leave due, unless a newer change was made here meanwhile. */
+  private noteRun(roomCode: string, seen: Seen): void {
+    const had = this.during.get(roomCode);
+    if (!had || had.version < seen.version) this.during.set(roomCode, seen);
   }
 
   private pick(state: RoomState, picked: Picked): Action | null {
