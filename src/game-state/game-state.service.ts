@@ -247,7 +247,7 @@ export class GameStateService {
         this.known.delete(roomCode);
         throw new RoomNotFoundError(roomCode);
       }
-      this.logger.debug(`roomCode=${roomCode} version conflict (attempt ${conflicts + 1})`);
+      this.logger.debug({ roomCode, attempt: conflicts + 1 }, 'version conflict');
       if (++conflicts >= MAX_APPLY_ATTEMPTS) {
         this.known.delete(roomCode);
         throw new RoomBusyError();

@@ -53,9 +53,7 @@ export class RoomChangeExtensions {
       const work = follower.committed?.(before, after, events);
       if (!work) continue;
       const logged = work.catch((error: unknown) => {
-        this.logger.error(
-          `roomCode=${after.roomCode} follow-up of a change failed: ${String(error)}`,
-        );
+        this.logger.error({ roomCode: after.roomCode, err: error }, 'follow-up of a change failed');
       });
       (pending ??= []).push(logged);
     }

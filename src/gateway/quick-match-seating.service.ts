@@ -67,7 +67,8 @@ export class QuickMatchSeating {
     }
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     this.logger.log(
-      `roomCode=${roomCode} playerId=${playerId} quick match ${opened ? 'opened a table' : 'joined'}`,
+      { roomCode, playerId },
+      opened ? 'quick match opened a table' : 'quick match joined',
     );
     return { roomCode, playerId, sessionToken, seat };
   }

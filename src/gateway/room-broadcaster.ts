@@ -153,7 +153,7 @@ export class RoomBroadcaster {
         ns.local.to(watchers).emit('state', view);
       }
     } catch (error) {
-      this.logger.error(`roomCode=${state.roomCode} delivery failed: ${String(error)}`);
+      this.logger.error({ roomCode: state.roomCode, err: error }, 'delivery failed');
     }
     return true;
   }

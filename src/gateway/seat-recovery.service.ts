@@ -84,11 +84,9 @@ export class SeatRecoveryService {
         );
         if (change.events.length === 0) continue;
         this.broadcaster.publish(change.state, change.events);
-        this.logger.warn(`roomCode=${roomCode} playerId=${playerId} seat reclaimed`);
+        this.logger.warn({ roomCode, playerId }, 'seat reclaimed');
       } catch (error) {
-        this.logger.warn(
-          `roomCode=${roomCode} playerId=${playerId} not reclaimed: ${String(error)}`,
-        );
+        this.logger.warn({ roomCode, playerId, err: error }, 'seat not reclaimed');
       }
     }
   }

@@ -56,7 +56,7 @@ export class SeatingService {
     await this.rooms.saveSession(sessionToken, { roomCode, playerId });
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     this.broadcaster.sendState(created.state, playerId);
-    this.logger.log(`roomCode=${roomCode} playerId=${playerId} created room`);
+    this.logger.log({ roomCode, playerId }, 'created room');
     return { roomCode, playerId, sessionToken, seat: 0 };
   }
 
@@ -87,7 +87,7 @@ export class SeatingService {
     }
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     await this.announce(change, playerId);
-    this.logger.log(`roomCode=${roomCode} playerId=${playerId} joined`);
+    this.logger.log({ roomCode, playerId }, 'joined');
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     return { roomCode, playerId, sessionToken, seat };
   }
@@ -137,7 +137,7 @@ export class SeatingService {
     // The seat is back whatever happens next (its grace deadline went with the commit), and the
     // session exists (it was just read), so this is best effort.
     await this.bookkeeping.bestEffort(this.rooms.saveSession(sessionToken, { roomCode, playerId }));
-    this.logger.log(`roomCode=${roomCode} playerId=${playerId} reconnected`);
+    this.logger.log({ roomCode, playerId }, 'reconnected');
     return { roomCode, playerId, seat: playerIn(change.state, playerId)?.seat ?? 0 };
   }
 
@@ -163,7 +163,7 @@ export class SeatingService {
     if (isDeserted(change.state)) {
       await this.bookkeeping.bestEffort(this.game.deleteRoom(change.state.roomCode));
     }
-    this.logger.log(`roomCode=${seat.roomCode} playerId=${seat.playerId} left`);
+    this.logger.log({ roomCode: seat.roomCode, playerId: seat.playerId }, 'left');
     return {};
   }
 

@@ -132,6 +132,6 @@ export class SocketSeats {
     // Written before the close: the transport sends what is buffered before it closes.
     socket.emit('session_replaced', { message: REPLACED_MESSAGE, version });
     socket.disconnect(true);
-    this.logger.log(`roomCode=${roomCode} playerId=${playerId} old connection replaced`);
+    this.logger.log({ roomCode, playerId }, 'old connection replaced');
   }
 }

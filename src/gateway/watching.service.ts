@@ -45,7 +45,7 @@ export class WatchingService {
       throw error;
     }
     this.broadcaster.sendSpectatorState(socket, state, this.game.spectatorsOf(roomCode));
-    this.logger.log(`roomCode=${roomCode} socket=${socket.id} watching (${counted} watching)`);
+    this.logger.log({ roomCode, socketId: socket.id, spectators: counted }, 'watching');
     return { roomCode };
   }
 
@@ -62,7 +62,7 @@ export class WatchingService {
   /** `leave` from a spectator: it stops watching; the socket is free again. */
   async leave(socket: GameSocket, roomCode: string): Promise<Record<string, never>> {
     await this.stop(socket, roomCode);
-    this.logger.log(`roomCode=${roomCode} socket=${socket.id} stopped watching`);
+    this.logger.log({ roomCode, socketId: socket.id }, 'stopped watching');
     return {};
   }
 

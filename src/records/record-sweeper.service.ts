@@ -68,7 +68,7 @@ export class RecordSweeper implements OnApplicationBootstrap, BeforeApplicationS
       const stale = now - entry.endedAt > this.config.game.roomTtlSeconds * 1000;
       if (result.status === 'gone' || stale) {
         if (result.status === 'gone') {
-          this.logger.warn(`roomCode=${roomCode} matchId=${matchId} record lost with its room`);
+          this.logger.warn({ roomCode, matchId }, 'record lost with its room');
         }
         await this.store.dropPending(matchId, roomCode);
       }

@@ -82,7 +82,14 @@ export class RecordsService {
     }
     await Promise.all(tidy);
     this.logger.log(
-      `roomCode=${roomCode} matchId=${matchId} record stored (${assembled.record.outcome}, ${json.length} bytes, ${gzip.length} gzipped)`,
+      {
+        roomCode,
+        matchId,
+        outcome: assembled.record.outcome,
+        bytes: json.length,
+        gzipped: gzip.length,
+      },
+      'record stored',
     );
     return { status: 'stored', gzip };
   }
