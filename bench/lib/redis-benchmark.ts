@@ -6,7 +6,7 @@ import { chooseBotAction } from '../../src/game-state/domain/bot';
 import { seededRng } from '../../src/game-state/domain/rng';
 import { applyOk, roomWith } from '../../src/game-state/domain/testing';
 import type { RoomState } from '../../src/game-state/domain/types';
-import { diffRoom } from '../../src/game-state/game-state.service';
+import { diffRoom } from '../../src/game-state/room-diff';
 import { KeySpace } from '../../src/redis/keys';
 import { COMMIT_ROOM } from '../../src/redis/lua-scripts';
 import { commitArguments } from '../../src/redis/store-codecs';
