@@ -567,6 +567,8 @@ function playClockGame(seed: number, targetScore: number, clock: TurnClock): Gam
       game.accept({ ...game.legalMove(), at: now });
     }
     // Else the awaited player idles (or is a bot, or is away from the table) until a deadline.
+    // A move above may have ended the match: its seats can no longer be taken back.
+    if (!running()) break;
     for (const p of game.state.players) {
       if (!p.connected && game.pick.int(3) === 0) {
         game.accept({ type: 'reconnect', playerId: p.playerId, connectionId: `r${now}`, at: now });
