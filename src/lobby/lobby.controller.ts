@@ -1,12 +1,12 @@
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import type { RoomSummary } from '../protocol/hokm-protocol';
-import { LobbyHttpFilter } from './lobby-http.filter';
+import { DomainErrorHttpFilter } from '../common/domain-error-http.filter';
 import { parseQueryLimit } from './lobby.payloads';
 import { LobbyService } from './lobby.service';
 
 /** `GET /api/rooms?limit=N`: the public rooms, as `list_rooms` answers them. */
 @Controller('api/rooms')
-@UseFilters(LobbyHttpFilter)
+@UseFilters(DomainErrorHttpFilter)
 export class LobbyController {
   constructor(private readonly lobby: LobbyService) {}
 

@@ -10,13 +10,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LookupLimitInterceptor } from '../abuse/lookup-limit.interceptor';
-import { RecordsHttpFilter } from './records-http.filter';
+import { DomainErrorHttpFilter } from '../common/domain-error-http.filter';
 import { RecordsService, recordText } from './records.service';
 
 /** `GET /api/matches/:matchId`: the record of a finished match, never of one being played. */
 @ApiTags('matches')
 @Controller('api/matches')
-@UseFilters(RecordsHttpFilter)
+@UseFilters(DomainErrorHttpFilter)
 // Match ids are unguessable; guessing at them spends the address's failed-lookup budget anyway.
 @UseInterceptors(LookupLimitInterceptor)
 export class RecordsController {

@@ -4,9 +4,10 @@ import { ADDRESS_LIMITS } from '../abuse/abuse.constants';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { KeySpace } from './keys';
-import { RedisCommandRunner } from './redis-command-runner';
 import type { RedisClient, StoreClients } from './redis-clients';
 import { STORE_CLIENTS } from './redis.constants';
+import type { RedisCommandRunner } from './redis-command-runner';
+import { storeConnection } from './store-connection';
 import { StoreMetrics } from './store-metrics';
 
 // Fixed windows that start with their first count: INCR, and the expiry set by the INCR that
@@ -110,18 +111,7 @@ export const addressLimitsProvider: Provider = {
   provide: ADDRESS_LIMITS,
   inject: [APP_CONFIG, STORE_CLIENTS, StoreMetrics],
   useFactory: (config: AppConfig, clients: StoreClients, metrics: StoreMetrics) => {
-    const legacyOnly = !clients.has('async');
-    const client = clients.get('async') ?? clients.get('legacy');
-    if (!client) throw new Error('no Redis client for the address limits');
-    const runner = new RedisCommandRunner(
-      client,
-      {
-        name: legacyOnly ? 'legacy' : 'async',
-        operationTimeoutMs: legacyOnly ? config.redis.legacyTimeoutMs : 0,
-        serial: false,
-      },
-      metrics,
-    );
+    const { client, runner } = storeConnection(config, clients, metrics, 'the address limits');
     return new RedisAddressLimits(client, new KeySpace(config.redis.keyPrefix), runner);
   },
 };

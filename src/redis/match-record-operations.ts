@@ -5,9 +5,10 @@ import { PENDING_RECORDS_INDEX, pendingMember } from '../records/domain/journal'
 import type { MatchRecordStore, PendingRecord } from '../records/match-record-store.port';
 import { MATCH_RECORD_STORE } from '../records/records.constants';
 import { KeySpace } from './keys';
-import { RedisCommandRunner } from './redis-command-runner';
 import type { RedisClient, StoreClients } from './redis-clients';
 import { STORE_CLIENTS } from './redis.constants';
+import type { RedisCommandRunner } from './redis-command-runner';
+import { storeConnection } from './store-connection';
 import { StoreMetrics } from './store-metrics';
 
 /**
@@ -128,18 +129,7 @@ export const matchRecordStoreProvider: Provider = {
   provide: MATCH_RECORD_STORE,
   inject: [APP_CONFIG, STORE_CLIENTS, StoreMetrics],
   useFactory: (config: AppConfig, clients: StoreClients, metrics: StoreMetrics) => {
-    const legacyOnly = !clients.has('async');
-    const client = clients.get('async') ?? clients.get('legacy');
-    if (!client) throw new Error('no Redis client for the match records');
-    const runner = new RedisCommandRunner(
-      client,
-      {
-        name: legacyOnly ? 'legacy' : 'async',
-        operationTimeoutMs: legacyOnly ? config.redis.legacyTimeoutMs : 0,
-        serial: false,
-      },
-      metrics,
-    );
+    const { client, runner } = storeConnection(config, clients, metrics, 'the match records');
     const keys = new KeySpace(config.redis.keyPrefix);
     return new RedisMatchRecords(client, keys, runner, config.game.roomTtlSeconds);
   },

@@ -7,24 +7,25 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from '../common/domain-error';
 import type { ErrorBody } from '../protocol/hokm-protocol';
+import { DomainError } from './domain-error';
 
 /** HTTP status of a domain error's code; anything not named is a server error. */
 const STATUS: Partial<Record<ErrorBody['code'], number>> = {
+  INVALID_PAYLOAD: HttpStatus.BAD_REQUEST,
   MATCH_NOT_FOUND: HttpStatus.NOT_FOUND,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
   SERVICE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /**
- * The records' HTTP answers for errors: `{ error: { code, message } }` as on the socket, with a
- * matching status. An HttpException keeps its own status and body (a guard's 429); anything
- * unexpected is INTERNAL_ERROR with no internals (logged in full here).
+ * The HTTP answers of the API routes for errors: `{ error: { code, message } }` as on the
+ * socket, with a matching status. An HttpException keeps its own status and body (a guard's
+ * 429); anything unexpected is INTERNAL_ERROR with no internals (logged in full here).
  */
 @Catch()
-export class RecordsHttpFilter implements ExceptionFilter {
-  private readonly logger = new Logger(RecordsHttpFilter.name);
+export class DomainErrorHttpFilter implements ExceptionFilter {
+  private readonly logger = new Logger(DomainErrorHttpFilter.name);
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
