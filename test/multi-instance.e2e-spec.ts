@@ -255,3 +255,57 @@ describe('three instances (separate processes), players of each room on differen
     for (const seat of table.seats) seat.closeAll();
   }, 60_000);
 });
+
+describe('where a change is sent (hokm_room_changes_sent_total)', () => {
+  type Route = 'none' | 'instances' | 'all';
+  const sent = async (instance: SpawnedInstance): Promise<Record<Route, number>> => {
+    const text = await (await fetch(`${instance.url}/metrics`)).text();
+    // A route not taken yet has no line.
+    const count = (to: Route) =>
+      Number(
+        new RegExp(`^hokm_room_changes_sent_total\\{to="${to}"\\} (\\d+)$`, 'm').exec(text)?.[1] ??
+          0,
+      );
+    return { none: count('none'), instances: count('instances'), all: count('all') };
+  };
+  const sentEverywhere = () => Promise.all(instances.map(sent));
+
+  it('a table whose sockets are all on one instance sends its changes to no other instance', async () => {
+    const before = await sentEverywhere();
+    const table = await seatSpread([instances[0]!], { targetScore: 1, label: 'L' });
+    for (let i = 0; i < 8; i++) await playOneMove(table);
+    const after = await sentEverywhere();
+
+    // Three joins (the last one deals) and eight moves, none sent anywhere else.
+    expect(after[0]!.none - before[0]!.none).toBeGreaterThanOrEqual(11);
+    expect(after[0]!.instances).toBe(before[0]!.instances);
+    expect(after[0]!.all).toBe(before[0]!.all);
+    for (const seat of table.seats) seat.closeAll();
+  }, 30_000);
+
+  it('a table spread over two instances sends each change to the other one only, never to all', async () => {
+    const before = await sentEverywhere();
+    const table = await seatSpread([instances[1]!, instances[2]!], { targetScore: 1, label: 'S' });
+    for (let i = 0; i < 8; i++) await playOneMove(table);
+    await allReach(table.seats, tableState(table).version);
+    const after = await sentEverywhere();
+
+    // Every change had a socket on the other instance to reach, and reached it (no gap below).
+    const made = (i: number) =>
+      after[i]!.instances - before[i]!.instances + (after[i]!.none - before[i]!.none);
+    expect(after[1]!.instances - before[1]!.instances).toBe(made(1));
+    expect(after[2]!.instances - before[2]!.instances).toBe(made(2));
+    expect(made(1) + made(2)).toBeGreaterThanOrEqual(11);
+    // None went to every instance; the third instance (whose sockets of the table before are
+    // still closing) sent none of this table's changes anywhere.
+    for (const i of [0, 1, 2]) expect(after[i]!.all).toBe(before[i]!.all);
+    expect(after[0]!.instances).toBe(before[0]!.instances);
+    for (const seat of table.seats) {
+      expect({ who: seat.label, missing: gaps(socketVersions(seat.client)) }).toEqual({
+        who: seat.label,
+        missing: [],
+      });
+      seat.closeAll();
+    }
+  }, 30_000);
+});

@@ -1,8 +1,8 @@
 // Spectators as people notice them: `watch` any live room by its code, get the spectator's view
 // (no hand) at once and after every change, from any instance; every refusal as the contract
 // says; a count every view carries; a limit; and a spectator whose instance dies stops counting.
-import { Encoder } from 'socket.io-parser';
 import * as views from '../src/game-state/domain/view';
+import { JsonPacketEncoder, JsonText } from '../src/gateway/json-packet-encoder';
 import type { ErrorCode, GameView } from '../src/protocol/hokm-protocol';
 import { GameApp, startGameApp } from './support/game-app';
 import { codeOf, GameClient, MessageRecorder, playUntil } from './support/game-client';
@@ -242,7 +242,7 @@ describe('spectators on one instance', () => {
     expect(final.spectators).toBe(2);
   });
 
-  it('50 spectators on one instance: one spectator view built and one frame encoded per change', async () => {
+  it('50 spectators on one instance: one table view built and one spectator frame encoded per change', async () => {
     // A room of its own limit: the app's is 20.
     const big = await startGameApp({ SPECTATOR_LIMIT: '100' });
     try {
@@ -252,8 +252,8 @@ describe('spectators on one instance', () => {
         Array.from({ length: 50 }, (_, i) => watcher(big.url, roomCode, `S${i}`)),
       );
       fifty.forEach(track);
-      const built = jest.spyOn(views, 'spectatorView');
-      const encoded = jest.spyOn(Encoder.prototype, 'encode');
+      const built = jest.spyOn(views, 'tableView');
+      const encoded = jest.spyOn(JsonPacketEncoder.prototype, 'encode');
       const joiner = track(await GameClient.connect(big.url));
 
       const { playerId } = await joiner.ok('join', { roomCode, name: 'Second' });
@@ -262,11 +262,16 @@ describe('spectators on one instance', () => {
           s.waitForPush('state', (v) => v.players.some((p) => p.playerId === playerId)),
         ),
       );
+      // Views leave encoded (JsonText): the players' two and the spectators' one.
       const spectatorFrames = encoded.mock.calls.filter(([packet]) => {
         const data = (packet as { data?: unknown }).data;
         if (!Array.isArray(data)) return false;
-        const [event, body] = data as [unknown, { you?: unknown } | undefined];
-        return event === 'state' && body?.you === null;
+        const [event, body] = data as [unknown, unknown];
+        return (
+          event === 'state' &&
+          body instanceof JsonText &&
+          (JSON.parse(body.json) as { you?: unknown }).you === null
+        );
       });
       const builds = built.mock.calls.length;
       built.mockRestore();

@@ -321,6 +321,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         status: 'committed',
         version: 2,
         spectators: 0,
+        spectatorInstances: [],
       });
       const match = sampleMatch();
       expect(
@@ -330,13 +331,14 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
           { meta: { phase: 'gameplay', hostId: null }, match },
           commitId(),
         ),
-      ).toEqual({ status: 'committed', version: 3, spectators: 0 });
+      ).toEqual({ status: 'committed', version: 3, spectators: 0, spectatorInstances: [] });
       expect(
         await store.commitRoom(code, 3, { removePlayers: ['p3'], match: null }, commitId()),
       ).toEqual({
         status: 'committed',
         version: 4,
         spectators: 0,
+        spectatorInstances: [],
       });
 
       room = (await store.loadRoom(code))!;
@@ -376,6 +378,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         status: 'committed',
         version: 2,
         spectators: 0,
+        spectatorInstances: [],
       });
 
       // The same write again (a retry after a lost answer): recognised, version unchanged.
@@ -420,7 +423,12 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         },
         commitId(),
       );
-      expect(landed).toEqual({ status: 'committed', version: 2, spectators: 0 });
+      expect(landed).toEqual({
+        status: 'committed',
+        version: 2,
+        spectators: 0,
+        spectatorInstances: [],
+      });
       expect(await redis.zscore(index('contract-a'), code)).toBeNull();
       expect(await redis.zrange(index('contract-b'), 0, -1, 'WITHSCORES')).toEqual([
         code,
@@ -477,7 +485,7 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
         const winners = results.flatMap((r, i) => (r.status === 'committed' ? [i] : []));
         expect(winners).toHaveLength(1);
         expect(results.filter((r) => r.status === 'committed')).toEqual([
-          { status: 'committed', version: expected + 1, spectators: 0 },
+          { status: 'committed', version: expected + 1, spectators: 0, spectatorInstances: [] },
         ]);
         expect(results.filter((r) => r.status === 'conflict')).toEqual(
           Array.from({ length: 49 }, () => ({ status: 'conflict', version: expected + 1 })),
@@ -514,12 +522,12 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
       const after = (await store.loadRoom(code))!;
       expect(after.spectators).toBe(3);
       expect({ ...after, spectators: 0 }).toEqual({ ...before, spectators: 0 });
-      // The count rides on the commit's own answer.
-      expect(await store.commitRoom(code, 1, { upsertPlayers: [player(1)] }, commitId())).toEqual({
-        status: 'committed',
-        version: 2,
-        spectators: 3,
-      });
+      // The count rides on the commit's own answer, with the instances the spectators watch from.
+      const landed = await store.commitRoom(code, 1, { upsertPlayers: [player(1)] }, commitId());
+      expect(landed).toMatchObject({ status: 'committed', version: 2, spectators: 3 });
+      expect(
+        landed.status === 'committed' && [...(landed.spectatorInstances ?? [])].sort(),
+      ).toEqual(['i1', 'i2']);
 
       expect(await store.removeSpectator(code, 'i1')).toBe(2);
       expect(await store.setSpectators(code, 'i1', 0)).toBe(1);

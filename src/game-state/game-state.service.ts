@@ -88,6 +88,8 @@ export class GameStateService {
   private readonly logger = new Logger(GameStateService.name);
   /** Insertion-ordered: the first entry is the least recently written. */
   private readonly known = new Map<string, KnownRoom>();
+  /** Committed states (AppliedChange's), to the instances their spectators watched from. */
+  private readonly watchedFrom = new WeakMap<RoomState, readonly string[]>();
 
   constructor(
     @Inject(ROOM_STORE) private readonly store: RoomStore,
@@ -115,8 +117,11 @@ export class GameStateService {
     };
     const extras = this.extensions.extrasFor(null, { ...state, version: 1 }, []);
     const created = await this.store.createRoom(roomCode, meta, state.players, extras);
-    // Creating the room with its host seated is its first version.
-    return created ? { state: { ...state, version: 1 }, events: [] } : null;
+    if (!created) return null;
+    // Creating the room with its host seated is its first version; no one can watch it before.
+    const first = { ...state, version: 1 };
+    this.watchedFrom.set(first, []);
+    return { state: first, events: [] };
   }
 
   /** Removes a room that no one can use any more. */
@@ -185,6 +190,7 @@ export class GameStateService {
             change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
           const spectators = commit.spectators ?? room.spectators;
           this.remember({ state, epoch: room.epoch, matchJson, spectators });
+          if (commit.spectatorInstances) this.watchedFrom.set(state, commit.spectatorInstances);
           const followUp = this.extensions.afterCommit(current, state, result.events);
           if (followUp) await followUp;
           return { state, events: result.events };
@@ -219,6 +225,16 @@ export class GameStateService {
   knownAs(state: RoomState): { epoch: string } | null {
     const room = this.known.get(state.roomCode);
     return room && room.state === state ? { epoch: room.epoch } : null;
+  }
+
+  /**
+   * The instances the room's spectators watched from when `state` (an AppliedChange's state) was
+   * committed, as Redis answered with the commit: every spectator that started watching later
+   * read this state or a newer one itself. Undefined for a state this instance did not commit
+   * (a read, another instance's change, a replayed commit).
+   */
+  spectatorInstancesOf(state: RoomState): readonly string[] | undefined {
+    return this.watchedFrom.get(state);
   }
 
   /** A change another instance committed (its broadcast): remembered if it is news here. */

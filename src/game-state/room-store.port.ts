@@ -77,8 +77,11 @@ export interface CommitOptions {
 
 /** The answer of a versioned write. */
 export type CommitResult =
-  /** `spectators`: sockets watching the room, as counted at the commit (when the store knows). */
-  | { status: 'committed'; version: number; spectators?: number }
+  /**
+   * `spectators`: sockets watching the room, as counted at the commit, and `spectatorInstances`
+   * the instances they watch from (when the store knows).
+   */
+  | { status: 'committed'; version: number; spectators?: number; spectatorInstances?: string[] }
   /**
    * The room moved on: `version` is the current one; re-read and retry (`current` is the room
    * as it is now, when CommitOptions.returnCurrent asked for it).

@@ -17,6 +17,8 @@ export interface SocketData {
   seat?: SocketSeat;
   /** The code of the room this socket watches as a spectator (it then holds no seat). */
   watching?: string;
+  /** The id its seat is recorded under (SocketSeats.connectionOf), once asked for. */
+  connectionId?: string;
 }
 
 /** The inter-instance message of a room change: one publish per change. */
@@ -37,7 +39,7 @@ export const SESSION_REPLACED = 'hokm:session_replaced';
 export interface SessionReplaced {
   roomCode: string;
   playerId: string;
-  /** The socket id of the seat's old connection. */
+  /** The connection id of the seat's old connection (see connection-ids.ts). */
   connectionId: string;
   /** The room's version once the new connection holds the seat. */
   version: number;

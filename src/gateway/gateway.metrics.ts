@@ -2,12 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsRegistry } from '../common/metrics-registry';
 
+/**
+ * Where a room change went besides this instance's sockets: nowhere (no other instance holds a
+ * socket of the room), to the instances that do, or to every instance (the room did not say).
+ */
+export type ChangeRoute = 'none' | 'instances' | 'all';
+
 /** Socket and request figures of this instance, for `/metrics`. */
 @Injectable()
 export class GatewayMetrics {
   private readonly sockets: Gauge;
   private readonly requests: Counter<'event' | 'outcome'>;
   private readonly latency: Histogram<'event'>;
+  private readonly changesSent: Record<ChangeRoute, Counter.Internal>;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -29,6 +36,23 @@ export class GatewayMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
+    const changes = new Counter<'to'>({
+      name: 'hokm_room_changes_sent_total',
+      help:
+        'Room changes made here, by where they were sent besides local sockets: none (no other ' +
+        'instance holds a socket of the room), instances (those that do), all (every instance)',
+      labelNames: ['to'],
+      registers,
+    });
+    this.changesSent = {
+      none: changes.labels({ to: 'none' }),
+      instances: changes.labels({ to: 'instances' }),
+      all: changes.labels({ to: 'all' }),
+    };
+  }
+
+  changeSent(route: ChangeRoute): void {
+    this.changesSent[route].inc();
   }
 
   socketConnected(): void {

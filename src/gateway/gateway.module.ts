@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AbuseModule } from '../abuse/abuse.module';
 import { GameStateModule } from '../game-state/game-state.module';
 import { LobbyModule } from '../lobby/lobby.module';
+import { RedisAdapterModule } from '../redis/redis-adapter.module';
 import { RedisStoreModule } from '../redis/redis.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { DeadlineRunner } from './deadline-runner.service';
@@ -20,13 +21,15 @@ import { WatchingService } from './watching.service';
 
 @Module({
   // The composition of the features with the store that implements their ports.
-  // RedisStoreModule itself for the DEADLINE_INDEX port the deadline runner consumes.
+  // RedisStoreModule itself for the DEADLINE_INDEX port the deadline runner consumes, and
+  // RedisAdapterModule for the INSTANCE_MAIL port the broadcaster sends room changes through.
   imports: [
     RoomsModule.register(RedisStoreModule),
     GameStateModule.register(RedisStoreModule),
     AbuseModule.register(RedisStoreModule),
     LobbyModule.register(RedisStoreModule),
     RedisStoreModule,
+    RedisAdapterModule,
   ],
   providers: [
     DeadlineRunner,

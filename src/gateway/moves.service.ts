@@ -26,7 +26,7 @@ export class MovesService {
       type: 'select_hokm',
       playerId,
       suit,
-      connectionId: socket.id,
+      connectionId: this.seats.connectionOf(socket),
       at,
     });
     return {};
@@ -36,7 +36,13 @@ export class MovesService {
   async playCard(socket: GameSocket, card: Card): Promise<Record<string, never>> {
     const { roomCode, playerId } = this.seats.seat(socket);
     const at = Date.now();
-    await this.apply(roomCode, { type: 'play_card', playerId, card, connectionId: socket.id, at });
+    await this.apply(roomCode, {
+      type: 'play_card',
+      playerId,
+      card,
+      connectionId: this.seats.connectionOf(socket),
+      at,
+    });
     return {};
   }
 

@@ -31,13 +31,17 @@ export class QuickMatchSeating {
   async seat(socket: GameSocket, payload: Payload<'quick_match'>): Promise<SeatGrant> {
     this.seats.requireFree(socket);
     const { playerId, sessionToken } = this.rooms.newSeat();
-    const connection = (roomCode: string) => ({ roomCode, playerId, connectionId: socket.id });
+    const connection = (roomCode: string) => ({
+      roomCode,
+      playerId,
+      connectionId: this.seats.connectionOf(socket),
+    });
     const { roomCode, change, opened } = await this.quickMatch.seat(
       {
         playerId,
         name: payload.name,
         targetScore: payload.targetScore ?? 7,
-        connectionId: socket.id,
+        connectionId: this.seats.connectionOf(socket),
       },
       {
         // A seat is never granted without the token that proves it; if this instance dies,

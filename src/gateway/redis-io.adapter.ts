@@ -7,6 +7,7 @@ import { isObservable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config';
 import type { AdapterClients } from '../redis/adapter-clients';
+import { jsonTextParser } from './json-packet-encoder';
 import { coalesceWritesOf } from './socket-write-coalescing';
 
 /** Socket.IO with the protocol's timings and size cap, and pushes carried between instances by Redis. */
@@ -33,6 +34,8 @@ export class RedisIoAdapter extends IoAdapter {
       pingTimeout: 10_000,
       maxHttpBufferSize: this.config.gateway.maxPayloadBytes,
       cors: { origin: true, credentials: true },
+      // The standard wire format; views encoded once per change are written as they are.
+      parser: jsonTextParser,
     }) as Server;
     if (this.config.gateway.writeCoalescing) coalesceWritesOf(server);
     const channel = `${this.config.redis.keyPrefix}socket.io`;

@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { spectatorView, viewFor } from '../game-state/domain/view';
+import { spectatorView } from '../game-state/domain/view';
 import type { DomainEvent, RoomState, TurnClock } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
 import { TURN_CLOCK } from '../game-state/turn-clock.provider';
-import type { PushEvent, ServerPushes } from '../protocol/hokm-protocol';
+import type { GameView, PushEvent, ServerPushes } from '../protocol/hokm-protocol';
+import { RoomsService } from '../rooms/rooms.service';
+import { instanceOfConnection } from './connection-ids';
 import { DeadlineRunner } from './deadline-runner.service';
+import { EncodedViews } from './encoded-views';
 import { ROOM_UPDATE, type GameNamespace, type GameSocket, type RoomUpdate } from './game-socket';
+import { GatewayMetrics } from './gateway.metrics';
+import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
+import type { JsonText } from './json-packet-encoder';
 import { playerRoom, tableRoom, watchRoom } from './socket-seats';
 
 /** The room code of a table's or spectators' Socket.IO room (`room:CODE`, `watch:CODE`), or null. */
@@ -29,11 +35,18 @@ interface TableTarget {
   emit(event: PushEvent, payload: ServerPushes[PushEvent]): boolean;
 }
 
+/** A view sent as its encoded text: the server's encoder writes JsonText as the JSON it holds. */
+const sentAs = (text: JsonText) => text as unknown as GameView;
+
 /**
  * Pushes a room change to every seated player and spectator, wherever they are connected: sockets
- * on this instance get their `state` at once; other instances get one server-side message
- * through the Redis adapter and do the same for theirs. Views are built only where delivered: a
- * player's own, and one spectator view per change per instance, sent as one broadcast (encoded
+ * on this instance get their `state` at once; each other instance that holds a socket of the room
+ * gets one message (InstanceMail) and does the same for its own. The room says where its sockets
+ * are: a seat's connection id names its instance, and the commit answers the instances its
+ * spectators watch from. A change no other instance needs is sent nowhere; one whose room does not
+ * say (a seat taken by an older version, during a rolling upgrade) goes to every instance through
+ * the Redis adapter, which this instance also still reads. Views are built only where delivered:
+ * a player's own, and one spectator view per change per instance, sent as one broadcast (encoded
  * once) to all of that instance's spectators of the room.
  */
 @Injectable()
@@ -46,6 +59,9 @@ export class RoomBroadcaster {
   constructor(
     private readonly deadlines: DeadlineRunner,
     private readonly game: GameStateService,
+    private readonly rooms: RoomsService,
+    private readonly metrics: GatewayMetrics,
+    @Inject(INSTANCE_MAIL) private readonly mail: InstanceMail,
     @Inject(TURN_CLOCK) private readonly clock: TurnClock,
   ) {
     deadlines.onChange((state, events) => this.publish(state, events));
@@ -55,6 +71,11 @@ export class RoomBroadcaster {
   attach(namespace: GameNamespace): void {
     this.namespace = namespace;
     namespace.on(ROOM_UPDATE, (message: unknown) => this.receive(message));
+    this.mail
+      .open(this.rooms.instanceId, (json) => this.receiveMail(json))
+      .catch((error) => {
+        this.logger.error(`cannot read room changes sent to this instance: ${String(error)}`);
+      });
     // A later room may reuse a code, its versions starting again at 1: a table's order is
     // forgotten once no socket here sits at it or watches it.
     namespace.adapter.on('delete-room', (room: string) => {
@@ -76,10 +97,21 @@ export class RoomBroadcaster {
       spectators: this.game.spectatorsOf(state.roomCode),
     };
     const delivered = this.deliverLocally(update);
-    // The adapter sends it as JSON; the epoch lets receivers remember the state for their next
-    // action on the room (see GameStateService), so they need not read it from Redis.
+    // The epoch lets receivers remember the state for their next action on the room (see
+    // GameStateService), so they need not read it from Redis.
     const known = this.game.knownAs(state);
-    this.namespace.serverSideEmit(ROOM_UPDATE, known ? { ...update, epoch: known.epoch } : update);
+    const message = known ? { ...update, epoch: known.epoch } : update;
+    const others = this.otherInstances(state, this.game.spectatorInstancesOf(state));
+    if (others === null) {
+      this.namespace.serverSideEmit(ROOM_UPDATE, message);
+      this.metrics.changeSent('all');
+    } else if (others.length > 0) {
+      const json = JSON.stringify(message);
+      for (const instance of others) this.mail.send(instance, json);
+      this.metrics.changeSent('instances');
+    } else {
+      this.metrics.changeSent('none');
+    }
     // The deadline the change started is in Redis already; this instance also acts on it on time.
     this.deadlines.afterChange(state);
     return delivered;
@@ -91,12 +123,18 @@ export class RoomBroadcaster {
     playerId: string,
     spectators = this.game.spectatorsOf(state.roomCode),
   ): void {
+    if (!this.namespace?.adapter.rooms.get(playerRoom(playerId))?.size) return;
+    this.sendView(new EncodedViews(state, Date.now(), this.clock, spectators), playerId);
+  }
+
+  /** A player's view of the change `views` encodes, to their sockets on this instance. */
+  private sendView(views: EncodedViews, playerId: string): void {
     const ns = this.namespace;
     const sockets = ns?.adapter.rooms.get(playerRoom(playerId));
     if (!ns || !sockets?.size) return;
     // Straight to the socket(s): a broadcast would also pre-build a shared WebSocket frame, which
     // pays off only for several receivers of the same bytes (the table's events), not a view.
-    const view = viewFor(state, playerId, Date.now(), this.clock, spectators);
+    const view = sentAs(views.seated(playerId));
     for (const id of sockets) ns.sockets.get(id)?.emit('state', view);
   }
 
@@ -108,6 +146,44 @@ export class RoomBroadcaster {
     const last = this.delivered.get(state.roomCode);
     if (last !== undefined && state.version < last) return;
     socket.emit('state', spectatorView(state, Date.now(), this.clock, spectators));
+  }
+
+  /**
+   * The other instances that hold a socket of the room: its connected seats' and its spectators'
+   * (as the commit of `state` counted them). Null when the room does not say: this instance did not
+   * commit `state` (a replayed commit answers the room as read), or a seat's connection id names
+   * no instance.
+   */
+  private otherInstances(
+    state: RoomState,
+    spectatorInstances: readonly string[] | undefined,
+  ): string[] | null {
+    if (spectatorInstances === undefined) return null;
+    const self = this.rooms.instanceId;
+    const others: string[] = [];
+    for (const player of state.players) {
+      if (!player.connected || player.bot === true) continue;
+      const instance =
+        player.connectionId === undefined ? null : instanceOfConnection(player.connectionId);
+      if (instance === null) return null;
+      if (instance !== self && !others.includes(instance)) others.push(instance);
+    }
+    for (const instance of spectatorInstances) {
+      if (instance !== self && !others.includes(instance)) others.push(instance);
+    }
+    return others;
+  }
+
+  /** A change another instance sent this one. */
+  private receiveMail(json: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(json);
+    } catch {
+      this.logger.error('unreadable room update from another instance');
+      return;
+    }
+    this.receive(message);
   }
 
   /** Another instance's change: remembered for the next action here, delivered to sockets here. */
@@ -142,15 +218,17 @@ export class RoomBroadcaster {
         const push: TablePushes[typeof type] = { ...body, version: state.version };
         target.emit(type, push);
       }
+      // The table part of the views is built and encoded once for every receiver here.
+      let views: EncodedViews | undefined;
+      const encoded = () => (views ??= new EncodedViews(state, Date.now(), this.clock, spectators));
       for (const player of state.players) {
         if (ns.adapter.rooms.get(playerRoom(player.playerId))?.size) {
-          this.sendState(state, player.playerId, spectators);
+          this.sendView(encoded(), player.playerId);
         }
       }
-      // One spectator view for every spectator here, built and encoded once.
+      // One spectator view for every spectator here, sent as one broadcast.
       if (ns.adapter.rooms.get(watchers)?.size) {
-        const view = spectatorView(state, Date.now(), this.clock, spectators);
-        ns.local.to(watchers).emit('state', view);
+        ns.local.to(watchers).emit('state', sentAs(encoded().spectator()));
       }
     } catch (error) {
       this.logger.error({ roomCode: state.roomCode, err: error }, 'delivery failed');

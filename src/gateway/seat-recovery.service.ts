@@ -36,7 +36,7 @@ export class SeatRecoveryService {
     const connection = {
       roomCode: seat.roomCode,
       playerId: seat.playerId,
-      connectionId: socket.id,
+      connectionId: this.seats.connectionOf(socket),
     };
     await this.connectionLost(connection);
     // Only once the seat is marked: until then, survivors must still free it if we die.
@@ -72,11 +72,20 @@ export class SeatRecoveryService {
     // Walked live: a socket that closes meanwhile is not visited (its seat is not ours to take).
     for (const [socket, { roomCode, playerId }] of this.seats.seated()) {
       try {
-        await this.bookkeeping.register({ roomCode, playerId, connectionId: socket.id });
+        await this.bookkeeping.register({
+          roomCode,
+          playerId,
+          connectionId: this.seats.connectionOf(socket),
+        });
         // The seat's grace deadline goes with its disconnectedAt, in the same commit.
         const change = await this.game.apply(
           roomCode,
-          { type: 'reconnect', playerId, connectionId: socket.id, at: Date.now() },
+          {
+            type: 'reconnect',
+            playerId,
+            connectionId: this.seats.connectionOf(socket),
+            at: Date.now(),
+          },
           (state) => {
             const before = playerIn(state, playerId);
             return before !== undefined && !before.connected && before.connectionId === undefined;

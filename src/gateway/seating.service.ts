@@ -40,11 +40,11 @@ export class SeatingService {
   async createRoom(socket: GameSocket, payload: Payload<'create_room'>): Promise<SeatGrant> {
     this.seats.requireFree(socket);
     const { playerId, sessionToken } = this.rooms.newSeat();
-    const host = { playerId, name: payload.name, connectionId: socket.id };
+    const host = { playerId, name: payload.name, connectionId: this.seats.connectionOf(socket) };
     let created: AppliedChange | null = null;
     for (let i = 0; i < MAX_CODE_ATTEMPTS && !created; i++) {
       const roomCode = this.rooms.newRoomCode();
-      const connection = { roomCode, playerId, connectionId: socket.id };
+      const connection = { roomCode, playerId, connectionId: this.seats.connectionOf(socket) };
       [created] = await Promise.all([
         this.game.createRoom(roomCode, payload.targetScore ?? 7, host, payload.visibility),
         this.bookkeeping.register(connection),
@@ -66,7 +66,7 @@ export class SeatingService {
     const { playerId, sessionToken } = this.rooms.newSeat();
     // The session is saved first: a seat is never granted without the token that proves it.
     // The socket is registered first too: if this instance dies, survivors free the seat.
-    const connection = { roomCode, playerId, connectionId: socket.id };
+    const connection = { roomCode, playerId, connectionId: this.seats.connectionOf(socket) };
     await Promise.all([
       this.rooms.saveSession(sessionToken, { roomCode, playerId }),
       this.bookkeeping.register(connection),
@@ -77,7 +77,7 @@ export class SeatingService {
         type: 'join',
         playerId,
         name: payload.name,
-        connectionId: socket.id,
+        connectionId: this.seats.connectionOf(socket),
         at: Date.now(),
       });
     } catch (error) {
@@ -100,13 +100,18 @@ export class SeatingService {
     let before: SeatedPlayer | undefined;
     let change: AppliedChange;
     // Registered with the write (one round trip): if this instance dies, survivors free the seat.
-    const connection = { roomCode, playerId, connectionId: socket.id };
+    const connection = { roomCode, playerId, connectionId: this.seats.connectionOf(socket) };
     try {
       [, change] = await Promise.all([
         this.bookkeeping.register(connection),
         this.game.apply(
           roomCode,
-          { type: 'reconnect', playerId, connectionId: socket.id, at: Date.now() },
+          {
+            type: 'reconnect',
+            playerId,
+            connectionId: this.seats.connectionOf(socket),
+            at: Date.now(),
+          },
           (state) => {
             before = playerIn(state, playerId);
             return true;
@@ -126,7 +131,7 @@ export class SeatingService {
       throw error;
     }
     const old = before?.connected ? before.connectionId : undefined;
-    if (old !== undefined && old !== socket.id) {
+    if (old !== undefined && old !== this.seats.connectionOf(socket)) {
       // A seat never has two sockets: the old one (on any instance) is told, then dropped.
       this.seats.replaced({ roomCode, playerId, connectionId: old, version: change.state.version });
     }
@@ -152,7 +157,7 @@ export class SeatingService {
     await this.bookkeeping.unregister({
       roomCode: seat.roomCode,
       playerId: seat.playerId,
-      connectionId: socket.id,
+      connectionId: this.seats.connectionOf(socket),
     });
     // Pushed first, so no later change of the room can reach clients before this one.
     this.broadcaster.publish(change.state, change.events);

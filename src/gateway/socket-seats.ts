@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlreadyInRoomError, NotInRoomError } from '../rooms/rooms.errors';
+import { RoomsService } from '../rooms/rooms.service';
+import { connectionIdOf, socketOfConnection } from './connection-ids';
 import {
   SESSION_REPLACED,
   type GameNamespace,
@@ -27,10 +29,17 @@ export class SocketSeats {
   private readonly logger = new Logger(SocketSeats.name);
   private namespace: GameNamespace | null = null;
 
+  constructor(private readonly rooms: RoomsService) {}
+
   /** Called by the gateway once its namespace exists. */
   attach(namespace: GameNamespace): void {
     this.namespace = namespace;
     namespace.on(SESSION_REPLACED, (message: unknown) => this.receive(message));
+  }
+
+  /** The id a seat held by this socket is recorded under: this instance's and the socket's. */
+  connectionOf(socket: GameSocket): string {
+    return (socket.data.connectionId ??= connectionIdOf(this.rooms.instanceId, socket.id));
   }
 
   seatOf(socket: GameSocket): SocketSeat | undefined {
@@ -107,7 +116,7 @@ export class SocketSeats {
   replaced(takeover: SessionReplaced): void {
     const ns = this.namespace;
     if (!ns) return;
-    if (ns.sockets.has(takeover.connectionId)) this.dropReplaced(takeover);
+    if (ns.sockets.has(socketOfConnection(takeover.connectionId))) this.dropReplaced(takeover);
     else ns.serverSideEmit(SESSION_REPLACED, takeover);
   }
 
@@ -127,7 +136,7 @@ export class SocketSeats {
   }
 
   private dropReplaced({ roomCode, playerId, connectionId, version }: SessionReplaced): void {
-    const socket = this.namespace?.sockets.get(connectionId);
+    const socket = this.namespace?.sockets.get(socketOfConnection(connectionId));
     if (!socket) return;
     // Written before the close: the transport sends what is buffered before it closes.
     socket.emit('session_replaced', { message: REPLACED_MESSAGE, version });

@@ -50,6 +50,22 @@ local function spectatorTotal(key)
 end
 `;
 
+// Lua: the total of a room's spectators hash and the instances that have any (the hash's fields).
+const SPECTATOR_INSTANCES = `
+local function spectatorInstances(key)
+  local flat = redis.call('HGETALL', key)
+  local sum, ids = 0, {}
+  for i = 1, #flat, 2 do
+    local n = tonumber(flat[i + 1])
+    if n > 0 then
+      sum = sum + n
+      ids[#ids + 1] = flat[i]
+    end
+  end
+  return sum, ids
+end
+`;
+
 /**
  * KEYS room, players, match, spectators. Returns nil, or { roomHashFlat, playersHashFlat,
  * matchJson|false, spectatorTotal }.
@@ -72,14 +88,15 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.c
  *      expectedEpoch ('*': any incarnation of the room code), returnCurrent ('1': on a conflict,
  *      answer the room as LOAD_ROOM reads it), roomCode (the index member).
  * Returns { status (CommitStatus), version, ... }: a Committed change answers
- * { status, version, spectatorTotal } (the room's spectators as counted at the commit, so the
- * pushes of the change carry the count without another read); a Conflict that asked for it
+ * { status, version, spectatorTotal, spectatorInstances } (the room's spectators as counted at
+ * the commit, so the pushes of the change carry the count without another read, and the
+ * instances they watch from, so the change is sent only where it is needed); a Conflict that asked for it
  * (returnCurrent) answers { status, version, roomHashFlat, playersHashFlat, matchJson|false }.
  * Other answers are { status, version }.
  * A create stamps the room's `epoch` with its commit id: a room deleted and created again under
  * the same code is another incarnation, and a write meant for the old one cannot land on it.
  */
-export const COMMIT_ROOM = `${SPECTATOR_TOTAL}
+export const COMMIT_ROOM = `${SPECTATOR_INSTANCES}
 local room, players, match, commits, journal = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local spectators = KEYS[6]
 local index = KEYS[7]
@@ -151,7 +168,8 @@ if change.indexes then
     if entry[3] then redis.call('ZADD', key, entry[3], entry[2]) else redis.call('ZREM', key, entry[2]) end
   end
 end
-return { ${C.Committed}, version, spectatorTotal(spectators) }
+local watching, instances = spectatorInstances(spectators)
+return { ${C.Committed}, version, watching, instances }
 `;
 
 /**

@@ -134,8 +134,14 @@ export class RedisRoomOperations {
     const [status, version] = reply;
     switch (status) {
       case CommitStatus.Committed:
-        // The script's third answer: the room's spectators as counted at the commit.
-        return { status: 'committed', version, spectators: Number(reply[2] ?? 0) };
+        // The script's third and fourth answers: the room's spectators as counted at the
+        // commit, and the instances they watch from.
+        return {
+          status: 'committed',
+          version,
+          spectators: Number(reply[2] ?? 0),
+          spectatorInstances: Array.isArray(reply[3]) ? (reply[3] as unknown[]).map(String) : [],
+        };
       case CommitStatus.Replayed:
         await this.confirmReplay(roomCode);
         return { status: 'committed', version };

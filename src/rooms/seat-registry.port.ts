@@ -8,7 +8,7 @@ export interface PlayerSession {
 export interface RegisteredConnection {
   roomCode: string;
   playerId: string;
-  /** The socket id; the seat still belongs to it only while the room says so. */
+  /** The seat's connection id; the seat still belongs to it only while the room says so. */
   connectionId: string;
 }
 

@@ -10,7 +10,7 @@ import type {
 import { sortHand } from './cards';
 import { turnDeadline } from './deadlines';
 import { teamOfSeat } from './table';
-import type { RoomState, SeatedPlayer, TurnClock } from './types';
+import type { RoomState, TurnClock } from './types';
 
 /**
  * The caller's own GameView; throws if playerId holds no seat (a caller bug). With `now` and
@@ -24,9 +24,7 @@ export function viewFor(
   clock?: TurnClock,
   spectators = 0,
 ): SeatedGameView {
-  const me = state.players.find((p) => p.playerId === playerId);
-  if (!me) throw new Error(`viewFor: player ${playerId} is not seated in room ${state.roomCode}`);
-  return { ...tableView(state, now, clock, spectators), you: youView(state, me) };
+  return { ...tableView(state, now, clock, spectators), you: youView(state, playerId) };
 }
 
 /** A spectator's GameView: the same table as every player sees, `you: null`, no hand anywhere. */
@@ -39,8 +37,11 @@ export function spectatorView(
   return { ...tableView(state, now, clock, spectators), you: null };
 }
 
-// Everything but `you`: what every receiver of the room may see. No hand is read here.
-function tableView(
+/**
+ * Everything of a GameView but `you`: what every receiver of the room may see, the same for all
+ * of them (so it may be built, and encoded, once per change). No hand is read here.
+ */
+export function tableView(
   state: RoomState,
   now: number | undefined,
   clock: TurnClock | undefined,
@@ -99,7 +100,10 @@ function tableView(
   };
 }
 
-function youView(state: RoomState, me: SeatedPlayer): YouView {
+/** A seated player's own part of their GameView; throws if playerId holds no seat (a caller bug). */
+export function youView(state: RoomState, playerId: string): YouView {
+  const me = state.players.find((p) => p.playerId === playerId);
+  if (!me) throw new Error(`youView: player ${playerId} is not seated in room ${state.roomCode}`);
   return {
     playerId: me.playerId,
     seat: me.seat,

@@ -1,0 +1,25 @@
+// A seat's connection id names the instance that holds its socket and the socket's id there
+// (`instance/socket`), so the room itself says which instances its players are connected to:
+// a change is sent to those instances only (RoomBroadcaster). Socket ids (base64id) and instance
+// ids (UUIDs) never contain a slash.
+
+const SEPARATOR = '/';
+
+/** The connection id of socket `socketId` of instance `instanceId`. */
+export function connectionIdOf(instanceId: string, socketId: string): string {
+  return `${instanceId}${SEPARATOR}${socketId}`;
+}
+
+/**
+ * The instance holding the connection, or null for an id written before connection ids named
+ * their instance (a seat taken by an older version during a rolling upgrade).
+ */
+export function instanceOfConnection(connectionId: string): string | null {
+  const at = connectionId.indexOf(SEPARATOR);
+  return at > 0 ? connectionId.slice(0, at) : null;
+}
+
+/** The socket id on its instance (an older, bare socket id is its own). */
+export function socketOfConnection(connectionId: string): string {
+  return connectionId.slice(connectionId.indexOf(SEPARATOR) + 1);
+}
