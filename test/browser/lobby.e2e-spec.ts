@@ -77,9 +77,7 @@ describe('the lobby in a browser (headless chromium)', () => {
     const mina = await person('Mina');
     const join = `.public-row[data-room="${a}"] button`;
     await waitForSelector(mina, join);
-    expect(await mina.locator(`.public-row[data-room="${a}"]`).textContent()).toContain(
-      '2 seats free',
-    );
+    expect(await mina.locator(`.public-row[data-room="${a}"]`).textContent()).toContain('2 seats free');
     await mina.click(join);
     expect(await seatedAt(mina)).toBe(a);
   });
