@@ -41,12 +41,19 @@ export function graceDeadlines(state: RoomState, clock: TurnClock): GraceDeadlin
   return graces.sort((a, b) => a.dueAt - b.dueAt);
 }
 
-/** The earliest of the room's deadlines (turn, bot, grace), or null when nothing is timed. */
+/**
+ * The earliest of the room's deadlines (turn, bot, grace), or null when nothing is timed. Asked
+ * of every change (the deadline index, the local timer), so it allocates nothing.
+ */
 export function nextDeadline(state: RoomState, clock: TurnClock): number | null {
-  const all = graceDeadlines(state, clock).map((g) => g.dueAt);
-  const turn = turnDeadline(state, clock);
-  if (turn !== null) all.push(turn);
-  return all.length === 0 ? null : Math.min(...all);
+  let next = turnDeadline(state, clock);
+  if (state.phase !== 'waiting_for_players' && !isMatchRunning(state.phase)) return next;
+  for (const p of state.players) {
+    if (p.connected || p.bot === true || p.disconnectedAt === undefined) continue;
+    const dueAt = p.disconnectedAt + clock.graceMs;
+    if (next === null || dueAt < next) next = dueAt;
+  }
+  return next;
 }
 
 /**
