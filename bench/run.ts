@@ -187,10 +187,11 @@ async function runConfig(
         TURN_SECONDS: String(options.turnSeconds),
         REDIS_WAIT_REPLICAS: String(options.waitReplicas),
       };
-      log(`${tag} starting ${options.instances} server(s) ...`);
+      const instances = instancesOf(name as ServerConfigName, options);
+      log(`${tag} starting ${instances} server(s) ...`);
       servers.push(
         ...(await Promise.all(
-          Array.from({ length: options.instances }, () =>
+          Array.from({ length: instances }, () =>
             startServer(env, options.nodeArgs, options.mainJs ?? undefined),
           ),
         )),
@@ -323,7 +324,7 @@ function summarise(
   return {
     config: name,
     label,
-    instances: options.urls ? options.urls.length : options.instances,
+    instances: options.urls ? options.urls.length : instancesOf(name as ServerConfigName, options),
     players: options.players,
     rooms: options.rooms,
     spectatorsPerTable: options.spectators,
@@ -359,6 +360,11 @@ function summarise(
     ),
     runs: 1,
   };
+}
+
+/** Server processes of a configuration: its own count (async-x2), else --instances. */
+function instancesOf(name: ServerConfigName, options: BenchOptions): number {
+  return SERVER_CONFIGS[name].instances ?? options.instances;
 }
 
 async function main(): Promise<void> {

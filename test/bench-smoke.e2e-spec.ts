@@ -67,7 +67,8 @@ describe('benchmark (smoke)', () => {
     expect({ code, tail: code === 0 ? '' : output.slice(-3000) }).toEqual({ code: 0, tail: '' });
 
     const report = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as BenchReport;
-    expect(Object.keys(report.configs).sort()).toEqual(['async', 'hybrid', 'legacy']);
+    expect(Object.keys(report.configs).sort()).toEqual(['async', 'async-x2', 'hybrid', 'legacy']);
+    expect(report.configs['async-x2']!.instances).toBe(2);
     for (const result of Object.values(report.configs)) {
       const figures = Object.fromEntries(FIGURES.map((f) => [f, result[f]]));
       const notFinite = FIGURES.filter((f) => !Number.isFinite(result[f] as number));
@@ -93,6 +94,8 @@ describe('benchmark (smoke)', () => {
       r.legacyVsAsyncCpuPerMove,
       r.hybridVsAsyncThroughput,
       r.legacyVsAsyncThroughput,
+      r.twoInstancesVsOneCpuPerMove,
+      r.twoInstancesVsOneThroughput,
       ...Object.values(r.movesVsRedisLimit ?? {}),
     ]) {
       expect(Number.isFinite(value)).toBe(true);

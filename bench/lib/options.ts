@@ -1,12 +1,13 @@
 // Command-line flags of `npm run bench`.
 
 /** A server configuration the benchmark can run. */
-export type ServerConfigName = 'async' | 'hybrid' | 'legacy' | 'async-uncoalesced';
+export type ServerConfigName = 'async' | 'hybrid' | 'legacy' | 'async-x2' | 'async-uncoalesced';
 export type ConfigName = ServerConfigName | 'redis-benchmark';
 
 export const SERVER_CONFIGS: Record<
   ServerConfigName,
-  { label: string; env: Record<string, string> }
+  /** `instances`: server processes of this configuration, whatever --instances says. */
+  { label: string; env: Record<string, string>; instances?: number }
 > = {
   async: { label: 'async', env: { REDIS_PROVIDER: 'async' } },
   hybrid: {
@@ -17,13 +18,20 @@ export const SERVER_CONFIGS: Record<
     label: 'hybrid, REDIS_HYBRID_ASYNC=false (legacy path)',
     env: { REDIS_PROVIDER: 'hybrid', REDIS_HYBRID_ASYNC: 'false' },
   },
+  // Two processes on one Redis, every table's players split over both (round-robin): what a
+  // change costs when it has to reach another instance.
+  'async-x2': {
+    label: 'async, 2 instances (each table on both)',
+    env: { REDIS_PROVIDER: 'async' },
+    instances: 2,
+  },
   // Only on request (--config): async with socket write coalescing off, for an A/B run of it.
   'async-uncoalesced': {
     label: 'async, SOCKET_WRITE_COALESCING=false',
     env: { REDIS_PROVIDER: 'async', SOCKET_WRITE_COALESCING: 'false' },
   },
 };
-const ALL_CONFIGS: ConfigName[] = ['async', 'hybrid', 'legacy', 'redis-benchmark'];
+const ALL_CONFIGS: ConfigName[] = ['async', 'hybrid', 'legacy', 'async-x2', 'redis-benchmark'];
 const KNOWN_CONFIGS: ConfigName[] = [...ALL_CONFIGS, 'async-uncoalesced'];
 
 export interface BenchOptions {
@@ -71,9 +79,11 @@ const HELP = `npm run bench -- [flags]
   --rooms N          tables playing at once (default players/4)
   --duration S       measured seconds per configuration (default 10; smoke 2)
   --warmup S         seconds of play before measuring (default 3; smoke 1)
-  --instances N      server processes per configuration on one Redis (default 1)
-  --config LIST      subset of async,hybrid,legacy,redis-benchmark (default all), or
-                     async-uncoalesced (async, SOCKET_WRITE_COALESCING=false)
+  --instances N      server processes per configuration on one Redis (default 1; async-x2
+                     always runs 2)
+  --config LIST      subset of async,hybrid,legacy,async-x2,redis-benchmark (default all),
+                     or async-uncoalesced (async, SOCKET_WRITE_COALESCING=false); async-x2
+                     is async on 2 instances, each table's players split over both
   --url URL[,URL]    load existing server(s) instead of spawning (config "external")
   --redis URL        Redis the servers use (default $REDIS_URL or redis://127.0.0.1:6379)
   --prefix P         key prefix of the --url server, for the per-room key size

@@ -57,6 +57,9 @@ export interface Ratios {
   hybridVsAsyncThroughput?: number;
   legacyVsAsyncThroughput?: number;
   legacyVsAsyncP99?: number;
+  /** Server CPU per move of async on 2 instances (both together) ÷ async on one. */
+  twoInstancesVsOneCpuPerMove?: number;
+  twoInstancesVsOneThroughput?: number;
   /** Server moves/s ÷ redis-benchmark EVALSHA/s, for each configuration. */
   movesVsRedisLimit?: Record<string, number>;
 }
@@ -84,6 +87,11 @@ export function ratios(configs: Record<string, ConfigResult>, rb: RedisBenchResu
     out.legacyVsAsyncCpuPerMove = div(l.serverCpuUsPerMove, a.serverCpuUsPerMove);
     out.legacyVsAsyncThroughput = div(l.movesPerSec, a.movesPerSec);
     out.legacyVsAsyncP99 = div(l.ackP99Ms, a.ackP99Ms);
+  }
+  const x2 = configs['async-x2'];
+  if (a && x2) {
+    out.twoInstancesVsOneCpuPerMove = div(x2.serverCpuUsPerMove, a.serverCpuUsPerMove);
+    out.twoInstancesVsOneThroughput = div(x2.movesPerSec, a.movesPerSec);
   }
   if (rb) {
     out.movesVsRedisLimit = Object.fromEntries(
@@ -167,6 +175,11 @@ function cells(report: BenchReport): { table: string[][]; notes: string[] } {
       `legacy / async: CPU per move ${x(r.legacyVsAsyncCpuPerMove)}, throughput ${x(r.legacyVsAsyncThroughput)}, p99 ${x(r.legacyVsAsyncP99)}`,
     );
   }
+  if (r.twoInstancesVsOneCpuPerMove !== undefined) {
+    notes.push(
+      `async on 2 instances / on 1: CPU per move (both together) ${x(r.twoInstancesVsOneCpuPerMove)}, throughput ${x(r.twoInstancesVsOneThroughput)}`,
+    );
+  }
   if (r.movesVsRedisLimit && rb) {
     const parts = Object.entries(r.movesVsRedisLimit).map(
       ([name, v]) => `${name} ${(v * 100).toFixed(0)}%`,
@@ -205,7 +218,7 @@ export function renderMarkdown(report: BenchReport): string {
     `${report.host.cpus} CPUs, Node ${report.host.node}, Redis ${report.host.redisVersion}; ` +
       `${o.players} players at ${o.rooms} tables` +
       (o.spectators > 0 ? ` with ${o.spectators} spectators each` : '') +
-      `, ${o.instances} instance(s) per configuration, ` +
+      `, ${o.instances} instance(s) per configuration (async-x2: 2), ` +
       `${o.durationS} s measured after ${o.warmupS} s warm-up` +
       (o.repeat > 1 ? `, median of ${o.repeat} runs` : '') +
       '.',
