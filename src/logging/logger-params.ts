@@ -81,7 +81,16 @@ export function logDestination(config: AppConfig): DestinationStream {
   return config.logFormat === 'json' ? destination({ dest: 1, sync: true }) : readableDestination();
 }
 
-/** nestjs-pino's parameters for this configuration. */
-export function loggerParams(config: AppConfig): Params {
-  return { pinoHttp: [httpLoggerOptions(config), logDestination(config)] };
+/**
+ * nestjs-pino's parameters for this configuration: the logger behind Nest's `Logger`, writing to
+ * `destination`. Its own HTTP middleware is not mounted (`forRoutes: []`): it runs each request
+ * inside an AsyncLocalStorage, and on Node 20 the first one turns on promise hooks for every
+ * promise of the process, socket moves included (about 8% CPU per move, docs/benchmarks.md).
+ * Request lines come from `requestLogger` instead, with the same options and destination.
+ */
+export function loggerParams(
+  config: AppConfig,
+  destination: DestinationStream = logDestination(config),
+): Params {
+  return { pinoHttp: [httpLoggerOptions(config), destination], forRoutes: [] };
 }

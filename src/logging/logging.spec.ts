@@ -6,10 +6,12 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { loadConfig } from '../config/app-config';
-import { httpLoggerOptions, requestLevel } from './logger-params';
+import { requestLevel } from './logger-params';
+import { LoggingModule } from './logging.module';
 import { formatReadable } from './readable-format';
 
 @Controller()
@@ -43,9 +45,9 @@ const written = (from = 0) =>
 
 beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'log', LOG_FORMAT: 'json' });
-  const capture = { write: (line: string) => void lines.push(line) };
+  const capture: DestinationStream = { write: (line: string) => void lines.push(line) };
   const moduleRef = await Test.createTestingModule({
-    imports: [LoggerModule.forRoot({ pinoHttp: [httpLoggerOptions(config), capture] })],
+    imports: [LoggingModule.forRoot(config, capture)],
     controllers: [ProbeController],
   }).compile();
   app = moduleRef.createNestApplication({ bufferLogs: true });
@@ -115,11 +117,12 @@ describe('logs through nestjs-pino', () => {
     });
     expect(requestLine?.reqId).toEqual(expect.any(Number));
     expect(lines.slice(from).join('')).not.toContain('HOKM_SERVER');
-    // A line logged while the request ran carries its request id, not the request again.
-    expect(entries.find((e) => e.msg === 'listed rooms')).toMatchObject({
-      roomCode: 'ABCD',
-      reqId: requestLine?.reqId,
-    });
+    // A line logged while the request ran is a line of its own: no request in it, and (no async
+    // context is entered per request) no request id either.
+    const during = entries.find((e) => e.msg === 'listed rooms');
+    expect(during).toMatchObject({ roomCode: 'ABCD', context: 'RoomsService' });
+    expect(during).not.toHaveProperty('req');
+    expect(during).not.toHaveProperty('reqId');
   });
 
   it('a 5xx answer is an error line with the status in its message and no made-up stack', async () => {
