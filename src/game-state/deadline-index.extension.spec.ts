@@ -1,7 +1,7 @@
 import { DeadlineIndexExtension } from './deadline-index.extension';
 import { DEADLINES_INDEX } from './deadline-index.port';
 import { seededRng } from './domain/rng';
-import { applyOk, CLOCK, roomWith, timedRoom } from './domain/testing';
+import { applyOk, CLOCK, hokmNamed, roomWith, timedRoom } from './domain/testing';
 import { RoomChangeExtensions } from './room-change-extensions';
 
 describe('DeadlineIndexExtension', () => {
@@ -23,13 +23,7 @@ describe('DeadlineIndexExtension', () => {
 
   it('moves the deadline with the turn, and removes it when nothing is timed any more', () => {
     const started = timedRoom(T, seededRng(3));
-    const hakem = started.match!.hakem;
-    const named = applyOk(started, {
-      type: 'select_hokm',
-      playerId: hakem,
-      suit: 'hearts',
-      at: T + 500,
-    });
+    const named = hokmNamed(started, T + 500);
     expect(extension.extend(started, named.state)).toEqual({
       indexes: [{ index: DEADLINES_INDEX, member: 'ROOM42', score: T + 500 + CLOCK.turnMs }],
     });

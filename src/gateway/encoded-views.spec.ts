@@ -1,5 +1,5 @@
 import { seededRng } from '../game-state/domain/rng';
-import { applyOk, CLOCK, roomWith, timedRoom } from '../game-state/domain/testing';
+import { applyOk, CLOCK, hokmNamed, roomWith, timedRoom } from '../game-state/domain/testing';
 import type { RoomState } from '../game-state/domain/types';
 import { spectatorView, viewFor } from '../game-state/domain/view';
 import { EncodedViews } from './encoded-views';
@@ -10,13 +10,7 @@ const T0 = 1_700_000_000_000;
 function states(): RoomState[] {
   const waiting = roomWith(2);
   const started = timedRoom(T0, seededRng(7));
-  const hakem = started.match!.hakem;
-  const chosen = applyOk(started, {
-    type: 'select_hokm',
-    playerId: hakem,
-    suit: 'hearts',
-    at: T0 + 500,
-  }).state;
+  const chosen = hokmNamed(started, T0 + 500).state;
   const leader = chosen.match!.turn!;
   const card = chosen.match!.hands[leader]![0]!;
   const played = applyOk(chosen, { type: 'play_card', playerId: leader, card, at: T0 + 900 }).state;

@@ -47,6 +47,13 @@ export function timedRoom(at: number, rng: Rng = seededRng(1), bots: string[] = 
   return state;
 }
 
+/** The hakem of a started match names the hokm (hearts unless told) at `at`. */
+export function hokmNamed(state: RoomState, at: number, suit: Suit = 'hearts'): RuleSuccess {
+  const playerId = state.match?.hakem;
+  if (playerId === undefined) throw new Error('hokmNamed: no match has started');
+  return applyOk(state, { type: 'select_hokm', playerId, suit, at });
+}
+
 /** Options for a hand-built gameplay state; players p0..p3 sit in seats 0..3. */
 export interface TableSetup {
   /** Hands by seat. */
