@@ -30,6 +30,14 @@ interface Seen {
   next: number | null;
 }
 
+/** A room's local timer: set to fire at `firesAt`, for the deadline `dueAt` of `version`. */
+interface LocalTimer {
+  timer: NodeJS.Timeout;
+  firesAt: number;
+  dueAt: number;
+  version: number;
+}
+
 /** What one call of the action picker chose, kept for after the apply. */
 interface Picked {
   action: Action | null;
@@ -53,8 +61,12 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
   private readonly pollMs: number;
   private interval: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
-  /** The local fast path: one timer per room this instance changed, at its next deadline. */
-  private readonly timers = new Map<string, { timer: NodeJS.Timeout; version: number }>();
+  /**
+   * The local fast path: one timer per room this instance changed, due at its next deadline
+   * (`dueAt`). A timer that fires before its room's newest `dueAt` waits on for the rest, so a
+   * deadline moved later (each move of a timed turn) only updates the entry.
+   */
+  private readonly timers = new Map<string, LocalTimer>();
   /** Runs in flight here, by room: one at a time per room. */
   private readonly running = new Map<string, Promise<void>>();
   /** Changes made here while a run of their room was in flight: the run schedules from them. */
@@ -134,21 +146,31 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
 
   private schedule(roomCode: string, dueAt: number | null, version: number): void {
     const had = this.timers.get(roomCode);
+    if (had && dueAt !== null && !this.stopped && had.firesAt <= dueAt) {
+      // It fires first and then waits for the rest: no new timer.
+      had.dueAt = dueAt;
+      had.version = version;
+      return;
+    }
     if (had) clearTimeout(had.timer);
     this.timers.delete(roomCode);
     if (dueAt === null || this.stopped) return;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(roomCode);
-        // Timers may fire a little before the wall clock says so: wait for the rest.
-        if (Date.now() < dueAt) this.schedule(roomCode, dueAt, version);
-        else void this.claimLocal(roomCode);
-      },
-      Math.max(0, dueAt - Date.now()),
-    );
+    const firesAt = Math.max(dueAt, Date.now());
+    const timer = setTimeout(() => this.fired(roomCode, timer), firesAt - Date.now());
     // Never what keeps the process alive: the index holds the deadline anyway.
     timer.unref();
-    this.timers.set(roomCode, { timer, version });
+    this.timers.set(roomCode, { timer, firesAt, dueAt, version });
+  }
+
+  /** A room's local timer fired: claim the room if its deadline is due, else wait for the rest. */
+  private fired(roomCode: string, timer: NodeJS.Timeout): void {
+    const entry = this.timers.get(roomCode);
+    if (entry?.timer !== timer) return;
+    this.timers.delete(roomCode);
+    // The deadline moved later since the timer was set, or timers fired a little before the
+    // wall clock says so.
+    if (Date.now() < entry.dueAt) this.schedule(roomCode, entry.dueAt, entry.version);
+    else void this.claimLocal(roomCode);
   }
 
   private async claimLocal(roomCode: string): Promise<void> {
