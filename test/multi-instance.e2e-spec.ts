@@ -20,6 +20,7 @@ import {
   type SpreadTable,
 } from './support/multi-instance';
 import { REDIS_TARGET } from './support/redis-target';
+import { sleep, waitFor } from './support/wait';
 
 const prefix = uniquePrefix('multi');
 let instances: SpawnedInstance[] = [];
@@ -269,9 +270,25 @@ describe('where a change is sent (hokm_room_changes_sent_total)', () => {
     return { none: count('none'), instances: count('instances'), all: count('all') };
   };
   const sentEverywhere = () => Promise.all(instances.map(sent));
+  // The counts once the instances are quiet: the tables of the tests before still close their
+  // sockets (each disconnect is a change) for a moment after those tests end.
+  const settled = async () => {
+    let last = JSON.stringify(await sentEverywhere());
+    return waitFor(
+      'the instances to stop sending changes',
+      async () => {
+        await sleep(300);
+        const now = await sentEverywhere();
+        const same = JSON.stringify(now) === last;
+        last = JSON.stringify(now);
+        return same && now;
+      },
+      { timeoutMs: 10_000, intervalMs: 0 },
+    );
+  };
 
   it('a table whose sockets are all on one instance sends its changes to no other instance', async () => {
-    const before = await sentEverywhere();
+    const before = await settled();
     const table = await seatSpread([instances[0]!], { targetScore: 1, label: 'L' });
     for (let i = 0; i < 8; i++) await playOneMove(table);
     const after = await sentEverywhere();
@@ -284,7 +301,7 @@ describe('where a change is sent (hokm_room_changes_sent_total)', () => {
   }, 30_000);
 
   it('a table spread over two instances sends each change to the other one only, never to all', async () => {
-    const before = await sentEverywhere();
+    const before = await settled();
     const table = await seatSpread([instances[1]!, instances[2]!], { targetScore: 1, label: 'S' });
     for (let i = 0; i < 8; i++) await playOneMove(table);
     await allReach(table.seats, tableState(table).version);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlreadyInRoomError, NotInRoomError } from '../rooms/rooms.errors';
 import { RoomsService } from '../rooms/rooms.service';
-import { connectionIdOf, socketOfConnection } from './connection-ids';
+import { connectionIdOf, instanceOfConnection, socketOfConnection } from './connection-ids';
 import {
   SESSION_REPLACED,
   type GameNamespace,
@@ -116,8 +116,16 @@ export class SocketSeats {
   replaced(takeover: SessionReplaced): void {
     const ns = this.namespace;
     if (!ns) return;
-    if (ns.sockets.has(socketOfConnection(takeover.connectionId))) this.dropReplaced(takeover);
+    if (this.localSocket(takeover.connectionId)) this.dropReplaced(takeover);
     else ns.serverSideEmit(SESSION_REPLACED, takeover);
+  }
+
+  /** The socket of this instance that a connection id names, if any. */
+  private localSocket(connectionId: string): GameSocket | undefined {
+    const instance = instanceOfConnection(connectionId);
+    // An id that names no instance was written by an older version: its socket id alone says.
+    if (instance !== null && instance !== this.rooms.instanceId) return undefined;
+    return this.namespace?.sockets.get(socketOfConnection(connectionId));
   }
 
   /** Another instance's takeover: only the instance holding the old socket acts on it. */
@@ -136,7 +144,7 @@ export class SocketSeats {
   }
 
   private dropReplaced({ roomCode, playerId, connectionId, version }: SessionReplaced): void {
-    const socket = this.namespace?.sockets.get(socketOfConnection(connectionId));
+    const socket = this.localSocket(connectionId);
     if (!socket) return;
     // Written before the close: the transport sends what is buffered before it closes.
     socket.emit('session_replaced', { message: REPLACED_MESSAGE, version });
