@@ -10,6 +10,7 @@ import { render, startRouter } from './router.js';
 import * as store from './state/store.js';
 import { initChrome } from './ui/chrome.js';
 import { setUrlWatch, watchedRoom } from './url.js';
+import { watchAgain } from './watch-actions.js';
 
 initChrome(() => leaveTable(true));
 startRouter();
@@ -18,5 +19,5 @@ if (watchedRoom() && !store.getState().session) {
   store.watchStarted(watchedRoom());
   setUrlWatch(watchedRoom());
 }
-startSeatKeeping();
+startSeatKeeping({ watchAgain });
 render();

@@ -8,7 +8,6 @@ import { errorText } from '../ui/messages.js';
 import { toast } from '../ui/toast.js';
 import * as store from '../state/store.js';
 import { invitedRoom, setUrlRoom } from '../url.js';
-import { watchAgain } from '../watch-actions.js';
 import {
   isConnected,
   onPush,
@@ -18,8 +17,14 @@ import {
   restartConnection,
 } from './socket.js';
 
+/** What keeping the seat needs from the actions above it (app.ts hands it in). */
+export interface SeatKeepingActions {
+  /** A spectator's way back to the table it watched, on a new connection. */
+  watchAgain: () => Promise<void>;
+}
+
 /** Connects and keeps the seat from now on. */
-export function startSeatKeeping(): void {
+export function startSeatKeeping({ watchAgain }: SeatKeepingActions): void {
   openConnection({
     opened: () => {
       store.connectionOpened();
