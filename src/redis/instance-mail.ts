@@ -5,11 +5,16 @@ import { INSTANCE_MAIL, type InstanceMail } from '../gateway/instance-mail.port'
 import { AdapterClients } from './adapter-clients';
 
 /**
- * InstanceMail on Redis pub/sub: one channel per instance (`<prefix>instance:<id>`), sent on the
- * adapter's publisher and read on its subscriber, which follow a Sentinel failover and subscribe
- * again after a reconnect. On a Cluster the channels are sharded (SPUBLISH/SSUBSCRIBE): a message
- * goes to the one shard its channel lives on rather than to every node. The adapter's own
- * channels (`<prefix>socket.io...`) are apart: neither reads the other's messages.
+ * InstanceMail on Redis pub/sub: one channel per instance (`<prefix>{instance-mail}:<id>`), sent
+ * on the adapter's publisher and read on its subscriber, which follow a Sentinel failover and
+ * subscribe again after a reconnect. The adapter's own channels (`<prefix>socket.io...`) are
+ * apart: neither reads the other's messages.
+ *
+ * On a Cluster the channels are sharded (SPUBLISH/SSUBSCRIBE), and the hash tag puts all of them
+ * in one slot, so one shard carries every message. That keeps changes in causal order: when A's
+ * change reaches B, B's player answers, and B's change goes to C, C must get A's change first.
+ * With the channels on different shards, A's message to C could still be queued on its way to
+ * C's shard when B's arrives there (the receiver then skips the older version: a gap).
  */
 export class RedisInstanceMail implements InstanceMail {
   private readonly logger = new Logger('InstanceMail');
@@ -50,7 +55,7 @@ export class RedisInstanceMail implements InstanceMail {
   }
 
   private channelOf(instanceId: string): string {
-    return `${this.keyPrefix}instance:${instanceId}`;
+    return `${this.keyPrefix}{instance-mail}:${instanceId}`;
   }
 }
 
