@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { readyWhen } from './child-ready';
 import { freePort } from './ports';
 import { startRedisServer, type RedisServerHandle } from './redis-server';
 import { waitFor } from './wait';
@@ -73,39 +74,7 @@ function launchSentinel(port: number, dir: string, conf: string): Promise<ChildP
   const child = spawn(REDIS_SERVER, [path, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => fail(new Error(`sentinel ${port} not ready: ${output}`)),
-      10_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('+monitor master')) done();
-    };
-    const onExit = (code: number | null) =>
-      fail(new Error(`sentinel ${port} exited (${code}): ${output}`));
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      // Keep draining its output so a full pipe never blocks it.
-      child.stdout?.resume();
-      child.stderr?.resume();
-    };
-    const done = () => {
-      cleanup();
-      resolve(child);
-    };
-    const fail = (error: Error) => {
-      cleanup();
-      child.kill('SIGKILL');
-      reject(error);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', onExit);
-  });
+  return readyWhen(child, '+monitor master', `sentinel ${port}`, 10_000);
 }
 
 async function pidOf(server: RedisServerHandle): Promise<number> {

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readyWhen } from './child-ready';
 import { freePort } from './ports';
 
 /** A redis-server this test started; it never touches the shared Redis. */
@@ -50,40 +51,12 @@ function launch(port: number, dir: string, extraArgs: string[]): Promise<ChildPr
   );
   live.add(child);
   child.once('exit', () => live.delete(child));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => fail(new Error(`redis-server on ${port} not ready: ${output}`)),
-      START_TIMEOUT_MS,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) done();
-    };
-    const onExit = (code: number | null) =>
-      fail(new Error(`redis-server on ${port} exited (${code}): ${output}`));
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      // Keep draining its output so a full pipe never blocks the server.
-      child.stdout?.resume();
-      child.stderr?.resume();
-    };
-    const done = () => {
-      cleanup();
-      resolve(child);
-    };
-    const fail = (error: Error) => {
-      cleanup();
-      child.kill('SIGKILL');
-      reject(error);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', onExit);
-    child.once('error', (error) => fail(error));
-  });
+  return readyWhen(
+    child,
+    'Ready to accept connections',
+    `redis-server on ${port}`,
+    START_TIMEOUT_MS,
+  );
 }
 
 function terminate(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
