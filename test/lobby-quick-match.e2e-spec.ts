@@ -33,6 +33,15 @@ interface Instance {
   store: GameStore;
 }
 
+/** The services of one app context the trials drive. */
+const instanceOn = (app: AppContext): Instance => ({
+  app,
+  quick: app.app.get(QuickMatchService),
+  game: app.app.get(GameStateService),
+  lobby: app.app.get(LobbyService),
+  store: app.store,
+});
+
 const prefix = uniquePrefix('lobby-qm');
 const instances: Instance[] = [];
 
@@ -40,13 +49,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     // The turn clock off: the matches started here wait for moves nobody makes.
     const app = await createAppContext(testConfig({ REDIS_KEY_PREFIX: prefix, TURN_SECONDS: '0' }));
-    instances.push({
-      app,
-      quick: app.app.get(QuickMatchService),
-      game: app.app.get(GameStateService),
-      lobby: app.app.get(LobbyService),
-      store: app.store,
-    });
+    instances.push(instanceOn(app));
   }
 }, 60_000);
 
@@ -262,13 +265,7 @@ describe.each([
       const app = await createAppContext(
         testConfig({ ...providerEnv, REDIS_KEY_PREFIX: ownPrefix, TURN_SECONDS: '0' }),
       );
-      own.push({
-        app,
-        quick: app.app.get(QuickMatchService),
-        game: app.app.get(GameStateService),
-        lobby: app.app.get(LobbyService),
-        store: app.store,
-      });
+      own.push(instanceOn(app));
     }
   }, 60_000);
 

@@ -50,6 +50,21 @@ function autoplayAllBut(t: Table, idle: GameClient): void {
 }
 
 /**
+ * A new table whose one player (not the hakem) never moves while the others play at once:
+ * resolves once the clock has made that player away (two timeouts in a row).
+ */
+async function tableWithAwayPlayer(url: string) {
+  const t = await table(url);
+  const idle = t.clients.find((c) => idOf(c) !== t.started[0]!.hakem)!;
+  autoplayAllBut(t, idle);
+  const away = await idle.waitForState((v) => awayIn(v, idOf(idle)), {
+    timeoutMs: 20_000,
+    what: 'away',
+  });
+  return { t, idle, away };
+}
+
+/**
  * The client moves `thinkMs` after it becomes its turn (if the room has not moved on meanwhile),
  * until the returned function is called.
  */
@@ -159,15 +174,8 @@ describe('the turn clock (TURN_SECONDS=2, one instance)', () => {
   });
 
   it('an idle player is away after two timeouts in a row, then played at the bots pace; resume brings them back', async () => {
-    const t = await table(app.url);
-    const idle = t.clients.find((c) => idOf(c) !== t.started[0]!.hakem)!;
-    autoplayAllBut(t, idle);
-
     // Two timeouts in a row: away, and everyone sees it.
-    const away = await idle.waitForState((v) => awayIn(v, idOf(idle)), {
-      timeoutMs: 20_000,
-      what: 'away',
-    });
+    const { t, idle, away } = await tableWithAwayPlayer(app.url);
     expect(idle.pushes('turn_timeout').filter((p) => p.playerId === idOf(idle))).toHaveLength(2);
     for (const client of t.clients) {
       await client.waitForState((v) => v.version >= away.version && awayIn(v, idOf(idle)));
@@ -198,13 +206,7 @@ describe('the turn clock (TURN_SECONDS=2, one instance)', () => {
   });
 
   it('an away player is back once they play a card themselves', async () => {
-    const t = await table(app.url);
-    const idle = t.clients.find((c) => idOf(c) !== t.started[0]!.hakem)!;
-    autoplayAllBut(t, idle);
-    const away = await idle.waitForState((v) => awayIn(v, idOf(idle)), {
-      timeoutMs: 20_000,
-      what: 'away',
-    });
+    const { idle, away } = await tableWithAwayPlayer(app.url);
 
     const turn = await theirTurn(idle, away.version);
     const ack = await idle.move(turn);
