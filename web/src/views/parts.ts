@@ -15,3 +15,36 @@ export function avatar(p: PlayerView): HTMLElement {
     p.bot ? '⚙' : initial,
   );
 }
+
+/**
+ * The four seats of a waiting table, in seat order: who sits there with their badges (`youId`
+ * marks the viewer's own seat; a spectator has none), or an empty seat.
+ */
+export function seatRows(
+  players: readonly PlayerView[],
+  hostId: string | null,
+  youId: string | null,
+): HTMLElement[] {
+  return [0, 1, 2, 3].map((i) => {
+    const p = players[i];
+    if (!p) {
+      return h(
+        'li',
+        { class: 'seat-row empty' },
+        h('span', { class: 'avatar empty', 'aria-hidden': 'true' }),
+        h('span', {}, 'Empty seat'),
+      );
+    }
+    const mine = p.playerId === youId;
+    return h(
+      'li',
+      { class: `seat-row${mine ? ' me' : ''}` },
+      avatar(p),
+      h('span', { class: 'seat-name' }, p.name),
+      mine ? badge('you', 'You') : null,
+      p.playerId === hostId ? badge('host', 'Host') : null,
+      p.bot ? badge('bot', 'Bot') : null,
+      !p.connected && !p.bot ? badge('offline', 'Offline') : null,
+    );
+  });
+}

@@ -3,7 +3,7 @@ import { addBots, copyText, leaveTable } from '../actions.js';
 import { h, mount } from '../dom.js';
 import type { SeatView } from '../state/store.js';
 import { shareLink } from '../url.js';
-import { avatar, badge } from './parts.js';
+import { seatRows } from './parts.js';
 
 export function renderWaiting(main: HTMLElement, view: SeatView): void {
   const isHost = view.hostId === view.you.playerId;
@@ -49,7 +49,7 @@ export function renderWaiting(main: HTMLElement, view: SeatView): void {
         ),
       ),
       h('h3', {}, `Players (${view.players.length}/4)`),
-      h('ol', { class: 'seat-list' }, seatRows(view)),
+      h('ol', { class: 'seat-list' }, seatRows(view.players, view.hostId, view.you.playerId)),
       h(
         'div',
         { class: 'actions' },
@@ -68,30 +68,6 @@ export function renderWaiting(main: HTMLElement, view: SeatView): void {
       ),
     ),
   );
-}
-
-function seatRows(view: SeatView): HTMLElement[] {
-  return [0, 1, 2, 3].map((i) => {
-    const p = view.players[i];
-    if (!p) {
-      return h(
-        'li',
-        { class: 'seat-row empty' },
-        h('span', { class: 'avatar empty', 'aria-hidden': 'true' }),
-        h('span', {}, 'Empty seat'),
-      );
-    }
-    return h(
-      'li',
-      { class: `seat-row${p.playerId === view.you.playerId ? ' me' : ''}` },
-      avatar(p),
-      h('span', { class: 'seat-name' }, p.name),
-      p.playerId === view.you.playerId ? badge('you', 'You') : null,
-      p.playerId === view.hostId ? badge('host', 'Host') : null,
-      p.bot ? badge('bot', 'Bot') : null,
-      !p.connected && !p.bot ? badge('offline', 'Offline') : null,
-    );
-  });
 }
 
 /** The host's button; it stays disabled once pressed unless the server refuses. */

@@ -9,7 +9,7 @@ import { rememberFocus, restoreFocus } from '../ui/focus.js';
 import { toast } from '../ui/toast.js';
 import { watchLink } from '../url.js';
 import { stopWatching, takeSeat } from '../watch-actions.js';
-import { avatar, badge } from './parts.js';
+import { badge, seatRows } from './parts.js';
 import { watchedTable } from './watch-table.js';
 
 /** The name typed into "Take a seat", kept across redraws (each push redraws the screen). */
@@ -87,30 +87,7 @@ function waitingTable(view: WatchView): HTMLElement {
       `First team to ${view.targetScore} point${view.targetScore === 1 ? '' : 's'} wins. The match starts as soon as four players are seated.`,
     ),
     h('h3', {}, `Players (${view.players.length}/4)`),
-    h(
-      'ol',
-      { class: 'seat-list' },
-      [0, 1, 2, 3].map((i) => {
-        const p = view.players[i];
-        if (!p) {
-          return h(
-            'li',
-            { class: 'seat-row empty' },
-            h('span', { class: 'avatar empty', 'aria-hidden': 'true' }),
-            h('span', {}, 'Empty seat'),
-          );
-        }
-        return h(
-          'li',
-          { class: 'seat-row' },
-          avatar(p),
-          h('span', { class: 'seat-name' }, p.name),
-          p.playerId === view.hostId ? badge('host', 'Host') : null,
-          p.bot ? badge('bot', 'Bot') : null,
-          !p.connected && !p.bot ? badge('offline', 'Offline') : null,
-        );
-      }),
-    ),
+    h('ol', { class: 'seat-list' }, seatRows(view.players, view.hostId, null)),
     free > 0
       ? takeSeatForm()
       : h('p', { class: 'muted' }, 'All four seats are taken: the match starts in a moment.'),
