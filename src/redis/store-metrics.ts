@@ -40,6 +40,11 @@ function quantile(sorted: number[], q: number): number {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/** Seconds: Redis answers in well under a millisecond when healthy, seconds when it is not. */
+const REDIS_LATENCY_BUCKETS = [
+  0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+
 /**
  * How a WAIT for replicas ended: enough confirmed, too few in time (the write is then refused
  * if it changed anything), or no answer at all (the connection failed or timed out).
@@ -64,7 +69,7 @@ export class StoreMetrics {
       name: 'hokm_redis_operation_duration_seconds',
       help: 'Latency of store operations against Redis, by operation and path',
       labelNames: ['operation', 'path'],
-      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: REDIS_LATENCY_BUCKETS,
       registers,
     });
     this.errorCounter = new Counter({
@@ -83,7 +88,7 @@ export class StoreMetrics {
       name: 'hokm_redis_wait_duration_seconds',
       help: 'REDIS_WAIT_REPLICAS: from sending a write and its WAIT to the replicas confirming it',
       labelNames: ['path'],
-      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: REDIS_LATENCY_BUCKETS,
       registers,
     });
     this.waitCounter = new Counter({
