@@ -1,6 +1,7 @@
 // Shared by the browser test and the screenshot script: the app on a real port, Debian's
 // chromium driven by playwright-core (never a browser download), and a player that clicks.
 import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../src/bootstrap';
@@ -10,7 +11,13 @@ import { cleanupPrefix } from '../support/redis-keys';
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it for test/browser). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Headless Debian chromium; a clear error when it is not installed. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    return Promise.reject(
+      new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`),
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [

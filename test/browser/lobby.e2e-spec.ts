@@ -2,10 +2,8 @@
 // people in two browser contexts press "Quick match" at once and land at the same table; a third
 // finds that table in the public list and joins it in one click; a table created public is
 // listed, a private one is not, and a public table in play offers "Watch".
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  CHROMIUM_PATH,
   launchChromium,
   pageState,
   startWebApp,
@@ -21,9 +19,6 @@ describe('the lobby in a browser (headless chromium)', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`);
-    }
     web = await startWebApp({ TURN_SECONDS: '0' });
     browser = await launchChromium();
   });
@@ -77,7 +72,9 @@ describe('the lobby in a browser (headless chromium)', () => {
     const mina = await person('Mina');
     const join = `.public-row[data-room="${a}"] button`;
     await waitForSelector(mina, join);
-    expect(await mina.locator(`.public-row[data-room="${a}"]`).textContent()).toContain('2 seats free');
+    expect(await mina.locator(`.public-row[data-room="${a}"]`).textContent()).toContain(
+      '2 seats free',
+    );
     await mina.click(join);
     expect(await seatedAt(mina)).toBe(a);
   });

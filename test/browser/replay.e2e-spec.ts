@@ -9,7 +9,6 @@ import type { MatchRecord } from '../../src/protocol/hokm-protocol';
 import { WEB_CLIENT_ROOT } from '../../src/web/web-client';
 import {
   act,
-  CHROMIUM_PATH,
   launchChromium,
   type PageGlobals,
   startWebApp,
@@ -66,9 +65,6 @@ describe('replay viewer (headless chromium)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`);
-    }
     if (!existsSync(join(WEB_CLIENT_ROOT, 'replay.html'))) {
       throw new Error(`${WEB_CLIENT_ROOT} has no replay page: the e2e globalSetup builds it`);
     }

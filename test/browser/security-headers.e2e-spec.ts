@@ -2,12 +2,10 @@
 // via playwright-core): the client still works under the strict policy (a table is created,
 // filled with bots, cards are played) and the page reports no violation; the policy is really
 // enforced (an inline style and an inline script planted in the page are refused and reported).
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import {
   act,
-  CHROMIUM_PATH,
   launchChromium,
   startMatchWithBots,
   startWebApp,
@@ -62,9 +60,6 @@ describe('security headers and the Content-Security-Policy (headless chromium)',
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`);
-    }
     web = await startWebApp();
     browser = await launchChromium();
   });

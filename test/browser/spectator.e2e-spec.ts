@@ -1,12 +1,10 @@
 // Spectator mode in a real browser (Debian's chromium, headless) against the real app: a watch
 // link shows the table with a "Watching" badge, the count of watchers and no hand; a spectator
 // of a waiting table takes a free seat; "Stop watching" goes back to the lobby.
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { GameClient } from '../support/game-client';
 import { waitFor } from '../support/wait';
 import {
-  CHROMIUM_PATH,
   launchChromium,
   pageState,
   waitForSelector,
@@ -22,9 +20,6 @@ describe('spectator mode (headless chromium)', () => {
   const open: GameClient[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`);
-    }
     web = await startWebApp({ BOT_DELAY_MS: '150' });
     browser = await launchChromium();
   });

@@ -2,10 +2,8 @@
 // short clock: a countdown on the awaited seat that runs from the server's remaining time (the
 // page's own clock is an hour wrong here), the card the clock played for you marked "auto",
 // the "you are away" notice after two timeouts, and "I'm back".
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import {
-  CHROMIUM_PATH,
   launchChromium,
   startMatchWithBots,
   waitForSelector,
@@ -20,9 +18,6 @@ describe('the turn clock in a browser (headless chromium, TURN_SECONDS=3)', () =
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`);
-    }
     web = await startWebApp({ TURN_SECONDS: '3', BOT_DELAY_MS: '150' });
     browser = await launchChromium();
   });

@@ -10,7 +10,6 @@ import { WEB_CLIENT_ROOT } from '../../src/web/web-client';
 import { waitFor } from '../support/wait';
 import {
   act,
-  CHROMIUM_PATH,
   launchChromium,
   pageState,
   type PageGlobals,
@@ -26,9 +25,6 @@ describe('web client (headless chromium)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new Error(`${CHROMIUM_PATH} missing: apt-get install chromium (.ci/run does)`);
-    }
     if (!existsSync(join(WEB_CLIENT_ROOT, 'index.html'))) {
       throw new Error(`${WEB_CLIENT_ROOT} has no client: the e2e globalSetup builds it`);
     }
