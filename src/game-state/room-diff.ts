@@ -29,15 +29,8 @@ export function diffRoom(
     meta.visibility = after.visibility;
   }
   if (Object.keys(meta).length) change.meta = meta;
-  const old = new Map(before.players.map((p) => [p.playerId, p]));
-  const upserts = after.players.filter((p) => {
-    const was = old.get(p.playerId);
-    return !was || !samePlayer(was, p);
-  });
-  if (upserts.length) change.upsertPlayers = upserts;
-  const kept = new Set(after.players.map((p) => p.playerId));
-  const removed = before.players.filter((p) => !kept.has(p.playerId)).map((p) => p.playerId);
-  if (removed.length) change.removePlayers = removed;
+  // A move shares the players with the state it was made on: nothing to compare.
+  if (after.players !== before.players) diffPlayers(before.players, after.players, change);
   if (before.match !== after.match) {
     const was = beforeMatchJson !== undefined ? beforeMatchJson : JSON.stringify(before.match);
     const now = JSON.stringify(after.match);
@@ -47,4 +40,20 @@ export function diffRoom(
     }
   }
   return change;
+}
+
+function diffPlayers(
+  before: readonly SeatedPlayer[],
+  after: readonly SeatedPlayer[],
+  change: RoomChange,
+): void {
+  const old = new Map(before.map((p) => [p.playerId, p]));
+  const upserts = after.filter((p) => {
+    const was = old.get(p.playerId);
+    return !was || !samePlayer(was, p);
+  });
+  if (upserts.length) change.upsertPlayers = upserts;
+  const kept = new Set(after.map((p) => p.playerId));
+  const removed = before.filter((p) => !kept.has(p.playerId)).map((p) => p.playerId);
+  if (removed.length) change.removePlayers = removed;
 }

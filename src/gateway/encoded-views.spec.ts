@@ -1,5 +1,6 @@
 import { seededRng } from '../game-state/domain/rng';
 import { applyOk, CLOCK, hokmNamed, roomWith, timedRoom } from '../game-state/domain/testing';
+import { legalCards } from '../game-state/domain/table';
 import type { RoomState } from '../game-state/domain/types';
 import { spectatorView, viewFor } from '../game-state/domain/view';
 import { EncodedViews } from './encoded-views';
@@ -29,6 +30,24 @@ describe('EncodedViews', () => {
       }
       expect(views.spectator().json).toBe(JSON.stringify(spectatorView(state, now, CLOCK, 3)));
     }
+  });
+
+  it('stays byte for byte right along a match, where states share the hands a move left alone', () => {
+    let state = hokmNamed(timedRoom(T0, seededRng(11)), T0 + 500).state;
+    // Three tricks: every player's `you` is encoded once per hand they hold, then reused.
+    for (let move = 0; move < 12; move++) {
+      const now = T0 + 1_000 + move * 100;
+      const views = new EncodedViews(state, now, CLOCK, 0);
+      for (const player of state.players) {
+        expect(views.seated(player.playerId).json).toBe(
+          JSON.stringify(viewFor(state, player.playerId, now, CLOCK, 0)),
+        );
+      }
+      const turn = state.match!.turn!;
+      const card = legalCards(state, turn)[0]!;
+      state = applyOk(state, { type: 'play_card', playerId: turn, card, at: now }).state;
+    }
+    expect(state.match!.tricks[0] + state.match!.tricks[1]).toBe(3);
   });
 
   it('shows each player only their own hand', () => {

@@ -1,7 +1,14 @@
-import type { TurnClock } from '../game-state/domain/types';
-import type { RoomState } from '../game-state/domain/types';
+import type { Card, RoomState, SeatedPlayer, TurnClock } from '../game-state/domain/types';
 import { tableView, youView } from '../game-state/domain/view';
 import { JsonText } from './json-packet-encoder';
+
+/**
+ * A player's encoded `you`, by the hand it shows. A move writes only its mover's hand, and the
+ * states after it share the other hands' arrays, so the other players' `you` is encoded once per
+ * hand change rather than on every change. The seated record it was built from is kept to check
+ * that it is still theirs (a new record, at a reseat, misses).
+ */
+const encodedYou = new WeakMap<readonly Card[], { player: SeatedPlayer; json: string }>();
 
 /**
  * The views of one room change, encoded once: the table part every receiver shares is built and
@@ -25,7 +32,18 @@ export class EncodedViews {
 
   /** A seated player's view (viewFor). */
   seated(playerId: string): JsonText {
-    return new JsonText(`${this.table},"you":${JSON.stringify(youView(this.state, playerId))}}`);
+    return new JsonText(`${this.table},"you":${this.you(playerId)}}`);
+  }
+
+  private you(playerId: string): string {
+    const hand = this.state.match?.hands[playerId];
+    const player = this.state.players.find((p) => p.playerId === playerId);
+    if (!hand || !player) return JSON.stringify(youView(this.state, playerId));
+    const known = encodedYou.get(hand);
+    if (known?.player === player) return known.json;
+    const json = JSON.stringify(youView(this.state, playerId));
+    encodedYou.set(hand, { player, json });
+    return json;
   }
 
   /** A spectator's view (spectatorView). */

@@ -78,33 +78,42 @@ function playCard(state: RoomState, playerId: string, card: string, rng: Rng): R
     return fail('MUST_FOLLOW_SUIT', `You hold ${led}, the suit led: you must play a ${led} card.`);
   }
 
-  const next = cloneRoom(state);
-  const m = next.match as MatchState;
-  m.hands[playerId] = hand.filter((c) => c !== card);
-  m.currentTrick.push({ playerId, card });
-  if (m.ledSuit === null) m.ledSuit = suitOf(card);
+  // A card changes the mover's hand and the trick: the new state shares everything else with
+  // `state` (players, the other hands, the deck), so neither copying nor writing touches them.
+  const hands = { ...match.hands, [playerId]: hand.filter((c) => c !== card) };
+  const trick = [...match.currentTrick, { playerId, card }];
+  const ledSuit = match.ledSuit ?? suitOf(card);
   const events: DomainEvent[] = [{ type: 'card_played', playerId, card }];
 
-  if (m.currentTrick.length < SEAT_COUNT) {
-    m.turn = nextPlayerId(next, playerId);
-    return { ok: true, state: next, events };
+  if (trick.length < SEAT_COUNT) {
+    const turn = nextPlayerId(state, playerId);
+    const m: MatchState = { ...match, hands, currentTrick: trick, ledSuit, turn };
+    return { ok: true, state: { ...state, match: m }, events };
   }
 
-  const won = trickWinner(m.currentTrick, m.hokm) as PlayedCard;
-  const team = teamOfSeat(seatOf(next, won.playerId));
-  m.tricks[team] += 1;
-  m.lastTrick = { cards: m.currentTrick, winner: won.playerId };
-  m.currentTrick = [];
-  m.ledSuit = null;
-  m.turn = won.playerId;
+  const won = trickWinner(trick, match.hokm) as PlayedCard;
+  const team = teamOfSeat(seatOf(state, won.playerId));
+  const tricks: [number, number] = [match.tricks[0], match.tricks[1]];
+  tricks[team] += 1;
+  const m: MatchState = {
+    ...match,
+    hands,
+    currentTrick: [],
+    ledSuit: null,
+    turn: won.playerId,
+    tricks,
+    lastTrick: { cards: trick, winner: won.playerId },
+  };
   events.push({
     type: 'trick_won',
     winner: won.playerId,
-    cards: m.lastTrick.cards.map((p) => ({ ...p })),
-    tricks: [m.tricks[0], m.tricks[1]],
+    cards: trick.map((p) => ({ ...p })),
+    tricks: [tricks[0], tricks[1]],
   });
-
-  if (m.tricks[team] >= TRICKS_TO_WIN_HAND) endHand(next, team, rng, events);
+  if (tricks[team] < TRICKS_TO_WIN_HAND) return { ok: true, state: { ...state, match: m }, events };
+  // The hand's end rewrites most of the match (scores, a new deal): on a private copy.
+  const next = cloneRoom({ ...state, match: m });
+  endHand(next, team, rng, events);
   return { ok: true, state: next, events };
 }
 
