@@ -257,17 +257,25 @@ describe('three instances (separate processes), players of each room on differen
   }, 60_000);
 });
 
-describe('where a change is sent (hokm_room_changes_sent_total)', () => {
+describe('where a change is sent, and how it arrives (hokm_room_changes_*_total)', () => {
   type Route = 'none' | 'instances' | 'all';
-  const sent = async (instance: SpawnedInstance): Promise<Record<Route, number>> => {
+  type Arrival = 'state' | 'patch' | 'read';
+  type Counts = Record<Route | Arrival, number>;
+  const sent = async (instance: SpawnedInstance): Promise<Counts> => {
     const text = await (await fetch(`${instance.url}/metrics`)).text();
-    // A route not taken yet has no line.
-    const count = (to: Route) =>
-      Number(
-        new RegExp(`^hokm_room_changes_sent_total\\{to="${to}"\\} (\\d+)$`, 'm').exec(text)?.[1] ??
-          0,
-      );
-    return { none: count('none'), instances: count('instances'), all: count('all') };
+    // A route (or arrival) not taken yet has no line.
+    const count = (metric: string, label: string, value: string) =>
+      Number(new RegExp(`^${metric}\\{${label}="${value}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const to = (route: Route) => count('hokm_room_changes_sent_total', 'to', route);
+    const as = (arrival: Arrival) => count('hokm_room_changes_received_total', 'as', arrival);
+    return {
+      none: to('none'),
+      instances: to('instances'),
+      all: to('all'),
+      state: as('state'),
+      patch: as('patch'),
+      read: as('read'),
+    };
   };
   const sentEverywhere = () => Promise.all(instances.map(sent));
   // The counts once the instances are quiet: the tables of the tests before still close their
@@ -317,6 +325,72 @@ describe('where a change is sent (hokm_room_changes_sent_total)', () => {
     // still closing) sent none of this table's changes anywhere.
     for (const i of [0, 1, 2]) expect(after[i]!.all).toBe(before[i]!.all);
     expect(after[0]!.instances).toBe(before[0]!.instances);
+    // Each arrived as a patch of the version the receiver held: no whole state, no read.
+    expect(after[1]!.patch - before[1]!.patch).toBe(after[2]!.instances - before[2]!.instances);
+    expect(after[2]!.patch - before[2]!.patch).toBe(after[1]!.instances - before[1]!.instances);
+    for (const i of [1, 2]) {
+      expect(after[i]!.read).toBe(before[i]!.read);
+      expect(after[i]!.state).toBe(before[i]!.state);
+    }
+    for (const seat of table.seats) {
+      expect({ who: seat.label, missing: gaps(socketVersions(seat.client)) }).toEqual({
+        who: seat.label,
+        missing: [],
+      });
+      seat.closeAll();
+    }
+  }, 30_000);
+
+  it('a patch of a version an instance does not hold: it reads the room, and play goes on without a gap', async () => {
+    const table = await seatSpread([instances[1]!, instances[2]!], { targetScore: 1, label: 'P' });
+    for (let i = 0; i < 4; i++) await playOneMove(table);
+    const { roomCode, version } = tableState(table);
+    await allReach(table.seats, version);
+    const before = await settled();
+
+    // The instances holding the table's seats, as its connection ids (`instance/socket`) name them.
+    const redis = REDIS_TARGET.connect();
+    try {
+      const seats = await redis.hgetall(`${prefix}room:{${roomCode}}:players`);
+      const holders = [
+        ...new Set(
+          Object.values(seats).map((json) => {
+            const { connectionId } = JSON.parse(json) as { connectionId: string };
+            return connectionId.split('/')[0]!;
+          }),
+        ),
+      ];
+      expect(holders).toHaveLength(2);
+      // A patch made against a version (and incarnation) neither holds.
+      const stray = JSON.stringify({
+        roomCode,
+        version,
+        epoch: 'not-this-room',
+        change: { base: version - 3, patch: { match: { set: { turn: 'nobody' } } } },
+        events: [],
+        spectators: 0,
+      });
+      for (const id of holders) {
+        const channel = `${prefix}{instance-mail}:${id}`;
+        await (REDIS_TARGET.kind === 'cluster'
+          ? redis.spublish(channel, stray)
+          : redis.publish(channel, stray));
+      }
+    } finally {
+      redis.disconnect();
+    }
+    await waitFor(
+      'both instances to read the room',
+      async () => {
+        const now = await sentEverywhere();
+        return now[1]!.read + now[2]!.read === before[1]!.read + before[2]!.read + 2 && now;
+      },
+      { timeoutMs: 10_000 },
+    );
+
+    // The stray patch changed nothing: the table plays on, and every push arrived in order.
+    for (let i = 0; i < 4; i++) await playOneMove(table);
+    await allReach(table.seats, tableState(table).version);
     for (const seat of table.seats) {
       expect({ who: seat.label, missing: gaps(socketVersions(seat.client)) }).toEqual({
         who: seat.label,

@@ -5,6 +5,7 @@ import type { Action, DomainEvent, RoomState, Rng, Visibility } from './domain/t
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
 import { RoomChangeExtensions } from './room-change-extensions';
+import { KnownRooms, type KnownRoom, type PatchedChange } from './known-rooms';
 import { diffRoom } from './room-diff';
 import type {
   CommitOptions,
@@ -28,23 +29,6 @@ export const GAME_RNG = Symbol('GAME_RNG');
 
 /** How many times a commit whose answer was lost is replayed (same commit id) before failing. */
 export const COMMIT_REPLAYS = 3;
-
-/** How many rooms an instance remembers between actions (least recently written go first). */
-export const ROOM_MEMORY_LIMIT = 10_000;
-
-/**
- * The last state this instance saw committed for a room: `state` at `state.version`, in the
- * incarnation `epoch` of the room code. It may be behind Redis (another instance wrote since);
- * it is only ever used as the expected state of a compare-and-set, which Redis checks.
- */
-interface KnownRoom {
-  state: RoomState;
-  epoch: string;
-  /** `JSON.stringify(state.match)` when known; spares re-encoding it to diff the next change. */
-  matchJson?: string | null;
-  /** Sockets watching the room, as Redis counted them with this state (not versioned state). */
-  spectators?: number;
-}
 
 function timed(action: Action): Action {
   return action.at === undefined ? { ...action, at: Date.now() } : action;
@@ -86,8 +70,7 @@ function toKnown(snapshot: RoomSnapshot): KnownRoom {
 @Injectable()
 export class GameStateService {
   private readonly logger = new Logger(GameStateService.name);
-  /** Insertion-ordered: the first entry is the least recently written. */
-  private readonly known = new Map<string, KnownRoom>();
+  private readonly known = new KnownRooms();
   /** Committed states (AppliedChange's), to the instances their spectators watched from. */
   private readonly watchedFrom = new WeakMap<RoomState, readonly string[]>();
 
@@ -116,17 +99,20 @@ export class GameStateService {
       visibility,
     };
     const extras = this.extensions.extrasFor(null, { ...state, version: 1 }, []);
-    const created = await this.store.createRoom(roomCode, meta, state.players, extras);
+    // The create's commit id is the new room's epoch: remembered with its first version.
+    const epoch = randomUUID();
+    const created = await this.store.createRoom(roomCode, meta, state.players, extras, epoch);
     if (!created) return null;
     // Creating the room with its host seated is its first version; no one can watch it before.
     const first = { ...state, version: 1 };
+    this.known.remember({ state: first, epoch, matchJson: null, spectators: 0 });
     this.watchedFrom.set(first, []);
     return { state: first, events: [] };
   }
 
   /** Removes a room that no one can use any more. */
   async deleteRoom(roomCode: string): Promise<void> {
-    this.known.delete(roomCode);
+    this.known.forget(roomCode);
     await this.store.deleteRoom(roomCode);
   }
 
@@ -189,7 +175,7 @@ export class GameStateService {
           const matchJson =
             change.match !== undefined ? (change.matchJson ?? null) : room.matchJson;
           const spectators = commit.spectators ?? room.spectators;
-          this.remember({ state, epoch: room.epoch, matchJson, spectators });
+          this.known.remember({ state, epoch: room.epoch, matchJson, spectators, before: current });
           if (commit.spectatorInstances) this.watchedFrom.set(state, commit.spectatorInstances);
           const followUp = this.extensions.afterCommit(current, state, result.events);
           if (followUp) await followUp;
@@ -204,15 +190,15 @@ export class GameStateService {
         return { state: now.state, events: result.events };
       }
       if (commit.status === 'not_found') {
-        this.known.delete(roomCode);
+        this.known.forget(roomCode);
         throw new RoomNotFoundError(roomCode);
       }
       this.logger.debug({ roomCode, attempt: conflicts + 1 }, 'version conflict');
       if (++conflicts >= MAX_APPLY_ATTEMPTS) {
-        this.known.delete(roomCode);
+        this.known.forget(roomCode);
         throw new RoomBusyError();
       }
-      room = commit.current ? this.remember(toKnown(commit.current)) : undefined;
+      room = commit.current ? this.known.remember(toKnown(commit.current)) : undefined;
       fresh = room !== undefined;
     }
   }
@@ -223,8 +209,16 @@ export class GameStateService {
    * in since); receivers then simply do not remember it.
    */
   knownAs(state: RoomState): { epoch: string } | null {
-    const room = this.known.get(state.roomCode);
-    return room && room.state === state ? { epoch: room.epoch } : null;
+    return this.known.knownAs(state);
+  }
+
+  /**
+   * An AppliedChange's state as a patch of the version it was committed on, while it is the state
+   * remembered for its room; undefined otherwise (a read, another instance's change, a newer
+   * change since). Another instance that holds that version can rebuild the state from it.
+   */
+  changeOf(state: RoomState): PatchedChange | undefined {
+    return this.known.changeOf(state);
   }
 
   /**
@@ -239,7 +233,22 @@ export class GameStateService {
 
   /** A change another instance committed (its broadcast): remembered if it is news here. */
   observe(state: RoomState, epoch: string, spectators?: number): void {
-    this.remember({ state, epoch, spectators });
+    this.known.remember({ state, epoch, spectators });
+  }
+
+  /**
+   * A change another instance committed and sent as a patch (see changeOf): the state it leads
+   * to, remembered, when this instance holds the version it was made on (or that state already).
+   * Undefined when it does not: the room is then to be read (see load).
+   */
+  observePatch(
+    roomCode: string,
+    epoch: string,
+    change: PatchedChange,
+    version: number,
+    spectators: number,
+  ): RoomState | undefined {
+    return this.known.patched(roomCode, epoch, change, version, spectators);
   }
 
   /**
@@ -248,7 +257,7 @@ export class GameStateService {
    * a room it does not know.
    */
   spectatorsOf(roomCode: string): number {
-    return this.known.get(roomCode)?.spectators ?? 0;
+    return this.known.spectatorsOf(roomCode);
   }
 
   /**
@@ -280,27 +289,13 @@ export class GameStateService {
       snapshot = await this.store.loadRoom(roomCode);
     } catch (error) {
       // Unreadable (or unreachable): what this instance remembers is no longer to be trusted.
-      this.known.delete(roomCode);
+      this.known.forget(roomCode);
       throw error;
     }
     if (!snapshot) {
-      this.known.delete(roomCode);
+      this.known.forget(roomCode);
       return undefined;
     }
-    return this.remember(toKnown(snapshot));
-  }
-
-  private remember(room: KnownRoom): KnownRoom {
-    const code = room.state.roomCode;
-    const had = this.known.get(code);
-    // A late answer must not replace a newer state of the same incarnation.
-    if (had && had.epoch === room.epoch && had.state.version > room.state.version) return room;
-    this.known.delete(code);
-    this.known.set(code, room);
-    if (this.known.size > ROOM_MEMORY_LIMIT) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
-    }
-    return room;
+    return this.known.remember(toKnown(snapshot));
   }
 }

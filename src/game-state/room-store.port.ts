@@ -96,13 +96,15 @@ export type CommitResult =
 export interface RoomStore {
   /**
    * Creates a room (version 1) with its first players, if any, and what the features keep beside
-   * it (`extras`: index entries, journal lines); false if the code is taken.
+   * it (`extras`: index entries, journal lines); false if the code is taken. `commitId` (a new
+   * one unless given) is the create's, and becomes the room's epoch (RoomSnapshot.epoch).
    */
   createRoom(
     roomCode: string,
     meta: RoomMeta,
     players?: SeatedPlayer[],
     extras?: RoomChangeExtras,
+    commitId?: string,
   ): Promise<boolean>;
   /** Removes every key of a room and its index entry; false if there was nothing to remove. */
   deleteRoom(roomCode: string): Promise<boolean>;

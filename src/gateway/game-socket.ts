@@ -3,6 +3,7 @@
 // event name or payload anywhere in src/gateway is a compile error.
 import type { Namespace, Socket } from 'socket.io';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
+import type { PatchedChange } from '../game-state/known-rooms';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/hokm-protocol';
 
 /** What a socket holds once seated (socket.data.seat). */
@@ -31,6 +32,20 @@ export interface RoomUpdate {
   epoch?: string;
   /** The room's spectators as counted with this change, for the views built where delivered. */
   spectators?: number;
+}
+
+/**
+ * A room change sent to one instance as a patch of the version before it (see
+ * GameStateService.changeOf): a move's message carries the mover's hand and the trick, not the
+ * room. The receiver applies it to the version it holds, or reads the room when it holds another.
+ */
+export interface RoomPatchUpdate {
+  roomCode: string;
+  version: number;
+  epoch: string;
+  change: PatchedChange;
+  events: DomainEvent[];
+  spectators: number;
 }
 
 /** The inter-instance message of a takeover: the instance holding the old socket drops it. */

@@ -8,6 +8,13 @@ import { MetricsRegistry } from '../common/metrics-registry';
  */
 export type ChangeRoute = 'none' | 'instances' | 'all';
 
+/**
+ * How another instance's room change became the state delivered here: its whole state came with
+ * it, it came as a patch of the version held here, or it had to be read from Redis (a patch of a
+ * version this instance did not hold).
+ */
+export type ChangeArrival = 'state' | 'patch' | 'read';
+
 /** Socket and request figures of this instance, for `/metrics`. */
 @Injectable()
 export class GatewayMetrics {
@@ -15,6 +22,7 @@ export class GatewayMetrics {
   private readonly requests: Counter<'event' | 'outcome'>;
   private readonly latency: Histogram<'event'>;
   private readonly changesSent: Record<ChangeRoute, Counter.Internal>;
+  private readonly changesReceived: Record<ChangeArrival, Counter.Internal>;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -49,10 +57,28 @@ export class GatewayMetrics {
       instances: changes.labels({ to: 'instances' }),
       all: changes.labels({ to: 'all' }),
     };
+    const received = new Counter<'as'>({
+      name: 'hokm_room_changes_received_total',
+      help:
+        "Other instances' room changes received here, by how each became the state delivered: " +
+        'state (sent whole), patch (of the version held here), read (from Redis: a patch of a ' +
+        'version not held here)',
+      labelNames: ['as'],
+      registers,
+    });
+    this.changesReceived = {
+      state: received.labels({ as: 'state' }),
+      patch: received.labels({ as: 'patch' }),
+      read: received.labels({ as: 'read' }),
+    };
   }
 
   changeSent(route: ChangeRoute): void {
     this.changesSent[route].inc();
+  }
+
+  changeReceived(arrival: ChangeArrival): void {
+    this.changesReceived[arrival].inc();
   }
 
   socketConnected(): void {

@@ -8,10 +8,17 @@ import { RoomsService } from '../rooms/rooms.service';
 import { instanceOfConnection } from './connection-ids';
 import { DeadlineRunner } from './deadline-runner.service';
 import { EncodedViews } from './encoded-views';
-import { ROOM_UPDATE, type GameNamespace, type GameSocket, type RoomUpdate } from './game-socket';
+import {
+  ROOM_UPDATE,
+  type GameNamespace,
+  type GameSocket,
+  type RoomPatchUpdate,
+  type RoomUpdate,
+} from './game-socket';
 import { GatewayMetrics } from './gateway.metrics';
 import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
 import type { JsonText } from './json-packet-encoder';
+import { decodeRoomMail, encodeRoomMail } from './room-mail';
 import { playerRoom, tableRoom, watchRoom } from './socket-seats';
 
 /** The room code of a table's or spectators' Socket.IO room (`room:CODE`, `watch:CODE`), or null. */
@@ -99,14 +106,17 @@ export class RoomBroadcaster {
     const delivered = this.deliverLocally(update);
     // The epoch lets receivers remember the state for their next action on the room (see
     // GameStateService), so they need not read it from Redis.
-    const known = this.game.knownAs(state);
-    const message = known ? { ...update, epoch: known.epoch } : update;
+    const epoch = this.game.knownAs(state)?.epoch;
     const others = this.otherInstances(state, this.game.spectatorInstancesOf(state));
     if (others === null) {
-      this.namespace.serverSideEmit(ROOM_UPDATE, message);
+      this.namespace.serverSideEmit(
+        ROOM_UPDATE,
+        epoch === undefined ? update : { ...update, epoch },
+      );
       this.metrics.changeSent('all');
     } else if (others.length > 0) {
-      const json = JSON.stringify(message);
+      // Those instances hold the room's sockets, so they received its previous change: a patch.
+      const json = encodeRoomMail(update, epoch, this.game.changeOf(state));
       for (const instance of others) this.mail.send(instance, json);
       this.metrics.changeSent('instances');
     } else {
@@ -176,14 +186,55 @@ export class RoomBroadcaster {
 
   /** A change another instance sent this one. */
   private receiveMail(json: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(json);
-    } catch {
+    const mail = decodeRoomMail(json);
+    if (mail === null) {
       this.logger.error('unreadable room update from another instance');
+    } else if ('patch' in mail) {
+      this.receivePatch(mail.patch);
+    } else {
+      this.receive(mail.whole);
+    }
+  }
+
+  /**
+   * Another instance's change as a patch: applied to the version held here. A patch of a version
+   * this instance does not hold (it forgot the room, or missed a change: it started holding a
+   * socket of the room just then) is answered by a read, and the room is delivered as it is now.
+   */
+  private receivePatch(update: RoomPatchUpdate): void {
+    const { roomCode, epoch, change, version, events, spectators } = update;
+    let state: RoomState | undefined;
+    try {
+      state = this.game.observePatch(roomCode, epoch, change, version, spectators);
+    } catch (error) {
+      this.logger.error({ roomCode, err: error }, 'room patch from another instance not applied');
+    }
+    if (state) {
+      this.metrics.changeReceived('patch');
+      this.deadlines.observed(state);
+      this.deliverLocally({ state, events, spectators });
       return;
     }
-    this.receive(message);
+    this.metrics.changeReceived('read');
+    this.game.load(roomCode).then(
+      (now) => {
+        if (!now) return;
+        this.deadlines.observed(now);
+        // The events belong to their version: a newer state says what they said, and more.
+        const theirs = now.version === version ? events : [];
+        this.deliverLocally({
+          state: now,
+          events: theirs,
+          spectators: this.game.spectatorsOf(roomCode),
+        });
+      },
+      (error: unknown) => {
+        this.logger.error(
+          { roomCode, err: error },
+          'room not read after a patch from another instance',
+        );
+      },
+    );
   }
 
   /** Another instance's change: remembered for the next action here, delivered to sockets here. */
@@ -194,6 +245,7 @@ export class RoomBroadcaster {
       return;
     }
     const spectators = typeof update.spectators === 'number' ? update.spectators : 0;
+    this.metrics.changeReceived('state');
     if (update.epoch !== undefined) this.game.observe(update.state, update.epoch, spectators);
     this.deadlines.observed(update.state);
     this.deliverLocally({ ...update, spectators });

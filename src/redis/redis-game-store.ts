@@ -95,9 +95,11 @@ export abstract class RedisGameStore
     meta: RoomMeta,
     players: SeatedPlayer[] = [],
     extras: RoomChangeExtras = {},
+    commitId: string = randomUUID(),
   ): Promise<boolean> {
-    const id = randomUUID();
-    return this.run('createRoom', (p) => p.rooms.createRoom(roomCode, meta, players, id, extras));
+    return this.run('createRoom', (p) =>
+      p.rooms.createRoom(roomCode, meta, players, commitId, extras),
+    );
   }
 
   async commitRoom(
