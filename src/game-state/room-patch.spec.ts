@@ -1,58 +1,9 @@
-import { chooseBotAction } from './domain/bot';
-import { applyAction, newRoom } from './domain/rules';
-import { seededRng } from './domain/rng';
-import { CLOCK, deepFreeze } from './domain/testing';
-import type { Action, RoomState, Rng } from './domain/types';
+import { newRoom } from './domain/rules';
+import { deepFreeze, lifeOfARoom } from './domain/testing';
+import type { RoomState } from './domain/types';
 import { applyPatch, patchOf, type RoomPatch } from './room-patch';
 
-const T0 = 1_700_000_000_000;
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/**
- * Every state along one room's life, committed as the store would (each a version up): joins, a
- * whole match to 2 points (with disconnects, reconnects and the clock's timeouts along it unless
- * `incidents` is false), and the room emptying afterwards.
- */
-function lifeOfARoom(seed: number, incidents = true): RoomState[] {
-  const rng: Rng = seededRng(seed);
-  const pick = seededRng(seed + 1000);
-  let state: RoomState = {
-    ...newRoom('PATCH1', 2, { playerId: 'p0', name: 'P0' }),
-    version: 1,
-  };
-  const states = [state];
-  let at = T0;
-  const apply = (action: Action): void => {
-    const result = applyAction(deepFreeze(state), { ...action, at } as Action, rng);
-    if (!result.ok || result.state === state) return;
-    state = { ...result.state, version: state.version + 1 };
-    states.push(state);
-  };
-  for (const id of ['p1', 'p2', 'p3'])
-    apply({ type: 'join', playerId: id, name: id.toUpperCase() });
-  while (state.phase !== 'game_over') {
-    at += 1_000;
-    const turn = state.match?.turn;
-    if (!turn) break;
-    const roll = incidents ? pick.int(20) : -1;
-    const player = state.players[pick.int(4)]!;
-    if (roll === 0 && player.connected) {
-      apply({ type: 'disconnect', playerId: player.playerId });
-    } else if (roll === 1 && !player.connected) {
-      apply({ type: 'reconnect', playerId: player.playerId, connectionId: `c${at}` });
-    } else if (roll === 2 && typeof state.match?.turnStartedAt === 'number') {
-      // The clock acts for the player once their time is up.
-      at = state.match.turnStartedAt + CLOCK.turnMs + 1;
-      const turnStartedAt = state.match.turnStartedAt;
-      apply({ type: 'turn_timeout', playerId: turn, turnStartedAt, at, clock: CLOCK });
-    } else {
-      const move = chooseBotAction(state, turn);
-      if (move) apply(move);
-    }
-  }
-  for (const player of [...state.players]) apply({ type: 'leave', playerId: player.playerId });
-  return states;
-}
 
 describe('room patches', () => {
   it('turn every state of a room into the next, also after a trip through JSON', () => {
