@@ -1,6 +1,5 @@
 // The write a change needs: only what differs, since the commit is conditioned on the version.
 import type { RoomState, SeatedPlayer } from './domain/types';
-import { encodeMatch } from './match-json';
 import type { RoomChange } from './room-store.port';
 
 // Seated players are flat records: a field-by-field compare, no JSON.
@@ -33,8 +32,8 @@ export function diffRoom(
   // A move shares the players with the state it was made on: nothing to compare.
   if (after.players !== before.players) diffPlayers(before.players, after.players, change);
   if (before.match !== after.match) {
-    const was = beforeMatchJson !== undefined ? beforeMatchJson : encodeMatch(before.match);
-    const now = encodeMatch(after.match);
+    const was = beforeMatchJson !== undefined ? beforeMatchJson : JSON.stringify(before.match);
+    const now = JSON.stringify(after.match);
     if (was !== now) {
       change.match = after.match;
       if (after.match) change.matchJson = now;

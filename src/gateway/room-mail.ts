@@ -31,8 +31,27 @@ export function encodeRoomMail(
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 
-function isPatchedChange(value: unknown): value is PatchedChange {
-  return isObject(value) && typeof value.base === 'number' && isObject(value.patch);
+const isFields = (value: unknown): value is Record<string, unknown> =>
+  isObject(value) && !Array.isArray(value);
+
+/** A FieldPatch's shape: `set` an object of fields, `unset` a list of field names. */
+function isFieldPatch(value: unknown): boolean {
+  if (!isFields(value)) return false;
+  const { set, unset } = value;
+  if (set !== undefined && !isFields(set)) return false;
+  return unset === undefined || (Array.isArray(unset) && unset.every((k) => typeof k === 'string'));
+}
+
+/** A RoomPatch's shape, down to the hands' patch (values are the sender's, as in a whole state). */
+function isPatchedChange(value: unknown, version: number): value is PatchedChange {
+  if (!isFields(value) || typeof value.base !== 'number' || value.base >= version) return false;
+  const patch = value.patch;
+  if (!isFields(patch)) return false;
+  if (patch.room !== undefined && !isFieldPatch(patch.room)) return false;
+  if (patch.match === undefined) return true;
+  if (!isFieldPatch(patch.match)) return false;
+  const hands = (patch.match as { set?: Record<string, unknown> }).set?.hands;
+  return hands === undefined || isFieldPatch(hands);
 }
 
 /** A mailed change, or null when the text is not one (unreadable, or of an unknown shape). */
@@ -50,7 +69,7 @@ export function decodeRoomMail(json: string): RoomMail | null {
       typeof message.version === 'number' &&
       typeof message.epoch === 'string' &&
       typeof message.spectators === 'number' &&
-      isPatchedChange(message.change);
+      isPatchedChange(message.change, message.version);
     return ok ? { patch: message as unknown as RoomPatchUpdate } : null;
   }
   const state = message.state;
