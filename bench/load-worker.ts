@@ -74,11 +74,12 @@ function countError(code: string): void {
 
 function request<T>(socket: Socket, event: string, payload: unknown): Promise<Ack<T>> {
   return new Promise((resolve) => {
-    socket
-      .timeout(REQUEST_TIMEOUT_MS)
-      .emit(event, payload, (error: Error | null, ack: Ack<T>) =>
-        resolve(error ? { ok: false, error: { code: 'INTERNAL_ERROR', message: 'timeout' } } : ack),
-      );
+    socket.timeout(REQUEST_TIMEOUT_MS).emit(event, payload, (error: Error | null, ack: Ack<T>) =>
+      // No ack: the timeout ran out, or the socket closed first (as every socket does at the stop).
+      resolve(
+        error ? { ok: false, error: { code: 'INTERNAL_ERROR', message: error.message } } : ack,
+      ),
+    );
   });
 }
 
@@ -241,6 +242,8 @@ class Table {
     try {
       await this.form();
     } catch (error) {
+      // A table forming again when the run stops loses its requests with its sockets: no error.
+      if (stopping) return;
       countError('TABLE_RESTART');
       process.stderr.write(`table ${this.index}: ${String(error)}\n`);
     } finally {

@@ -4,8 +4,8 @@ import { applyAction, newRoom } from './domain/rules';
 import type { Action, DomainEvent, RoomState, Rng, Visibility } from './domain/types';
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
-import { RoomChangeExtensions } from './room-change-extensions';
 import { KnownRooms, type KnownRoom, type PatchedChange } from './known-rooms';
+import { RoomChangeExtensions } from './room-change-extensions';
 import { diffRoom } from './room-diff';
 import type {
   CommitOptions,
