@@ -47,6 +47,17 @@ function expectVersionsIncreasing(tables: readonly SpreadTable[]): void {
   }
 }
 
+/** Every seat's socket got every version of its table (no gap), then the table's sockets close. */
+function expectNoGapsAndClose(table: SpreadTable): void {
+  for (const seat of table.seats) {
+    expect({ who: seat.label, missing: gaps(socketVersions(seat.client)) }).toEqual({
+      who: seat.label,
+      missing: [],
+    });
+    seat.closeAll();
+  }
+}
+
 describe('three instances (separate processes), players of each room on different instances', () => {
   it('plays several rooms at once to game_over; every player gets every state push, in order', async () => {
     // Arrange: four rooms; room r seats its players on instances r, r+1, r+2, r+3 (mod 3).
@@ -332,13 +343,7 @@ describe('where a change is sent, and how it arrives (hokm_room_changes_*_total)
       expect(after[i]!.read).toBe(before[i]!.read);
       expect(after[i]!.state).toBe(before[i]!.state);
     }
-    for (const seat of table.seats) {
-      expect({ who: seat.label, missing: gaps(socketVersions(seat.client)) }).toEqual({
-        who: seat.label,
-        missing: [],
-      });
-      seat.closeAll();
-    }
+    expectNoGapsAndClose(table);
   }, 30_000);
 
   it('a patch of a version an instance does not hold: it reads the room, and play goes on without a gap', async () => {
@@ -391,12 +396,6 @@ describe('where a change is sent, and how it arrives (hokm_room_changes_*_total)
     // The stray patch changed nothing: the table plays on, and every push arrived in order.
     for (let i = 0; i < 4; i++) await playOneMove(table);
     await allReach(table.seats, tableState(table).version);
-    for (const seat of table.seats) {
-      expect({ who: seat.label, missing: gaps(socketVersions(seat.client)) }).toEqual({
-        who: seat.label,
-        missing: [],
-      });
-      seat.closeAll();
-    }
+    expectNoGapsAndClose(table);
   }, 30_000);
 });
