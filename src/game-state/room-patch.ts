@@ -47,7 +47,7 @@ function isEmpty(patch: FieldPatch): boolean {
 
 function matchPatch(before: MatchState | null, after: MatchState | null): FieldPatch | undefined {
   if (before === after) return undefined;
-  // A match that starts, ends or is replaced travels whole (`set` of the room's `match`).
+  // A match that starts or goes (null on one side) travels whole, as the room's `match` field.
   if (before === null || after === null) return undefined;
   const patch = fieldsPatch(before as unknown as Fields, after as unknown as Fields);
   if (patch.set?.hands !== undefined) {
