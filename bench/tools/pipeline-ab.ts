@@ -22,8 +22,8 @@ interface Build {
   chooseBotAction: Fn;
   diffRoom: Fn;
   EncodedViews: new (...args: unknown[]) => { seated(id: string): { json: string } };
-  /** Absent in builds that mail whole states. */
-  patch?: { patchOf: Fn; applyPatch: Fn };
+  /** The build's own mail (room-mail.js) and patches; absent in builds that mail whole states. */
+  patch?: { patchOf: Fn; applyPatch: Fn; encodeRoomMail: Fn; decodeRoomMail: Fn };
 }
 
 function load(dir: string): Build {
@@ -34,7 +34,13 @@ function load(dir: string): Build {
   let patch: Build['patch'];
   try {
     const p = from('game-state/room-patch.js');
-    patch = { patchOf: p.patchOf!, applyPatch: p.applyPatch! };
+    const mail = from('gateway/room-mail.js');
+    patch = {
+      patchOf: p.patchOf!,
+      applyPatch: p.applyPatch!,
+      encodeRoomMail: mail.encodeRoomMail!,
+      decodeRoomMail: mail.decodeRoomMail!,
+    };
   } catch {
     patch = undefined;
   }
@@ -85,25 +91,17 @@ function playMatch(b: Build, seed: number, stage: Stage): number {
       for (const p of next.players) views.seated(p.playerId);
     }
     if (upTo >= 3) {
-      const events = result.events;
-      const json = b.patch
-        ? JSON.stringify({
-            roomCode: next.roomCode,
-            version: next.version,
-            epoch: 'e',
-            change: { base: state.version, patch: b.patch.patchOf(state, next) },
-            events,
-            spectators: 0,
-          })
-        : JSON.stringify({ state: next, events, spectators: 0, epoch: 'e' });
-      const mail = JSON.parse(json) as {
-        state?: State;
-        version: number;
-        change?: { patch: unknown };
-      };
-      there = b.patch
-        ? (b.patch.applyPatch(there, mail.change?.patch, mail.version) as State)
-        : mail.state!;
+      const update = { state: next, events: result.events, spectators: 0 };
+      if (b.patch) {
+        // As the server mails it: its encoder, its decoder (the checks), then the patch applied.
+        const change = { base: state.version, patch: b.patch.patchOf(state, next) };
+        const mail = b.patch.decodeRoomMail(b.patch.encodeRoomMail(update, 'e', change)) as {
+          patch: { version: number; change: { patch: unknown } };
+        };
+        there = b.patch.applyPatch(there, mail.patch.change.patch, mail.patch.version) as State;
+      } else {
+        there = (JSON.parse(JSON.stringify({ ...update, epoch: 'e' })) as { state: State }).state;
+      }
       const views = new b.EncodedViews(there, at, CLOCK, 0);
       for (const p of there.players) views.seated(p.playerId);
     }

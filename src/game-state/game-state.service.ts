@@ -4,7 +4,7 @@ import { applyAction, newRoom } from './domain/rules';
 import type { Action, DomainEvent, RoomState, Rng, Visibility } from './domain/types';
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
-import { KnownRooms, type KnownRoom, type PatchedChange } from './known-rooms';
+import { KnownRooms, type ArrivedPatch, type KnownRoom, type PatchedChange } from './known-rooms';
 import { RoomChangeExtensions } from './room-change-extensions';
 import { diffRoom } from './room-diff';
 import type {
@@ -241,14 +241,8 @@ export class GameStateService {
    * to, remembered, when this instance holds the version it was made on (or that state already).
    * Undefined when it does not: the room is then to be read (see load).
    */
-  observePatch(
-    roomCode: string,
-    epoch: string,
-    change: PatchedChange,
-    version: number,
-    spectators: number,
-  ): RoomState | undefined {
-    return this.known.patched(roomCode, epoch, change, version, spectators);
+  observePatch(arrived: ArrivedPatch): RoomState | undefined {
+    return this.known.patched(arrived);
   }
 
   /**

@@ -28,6 +28,17 @@ export interface PatchedChange {
   patch: RoomPatch;
 }
 
+/** Another instance's change as it arrives: the patch, what it leads to, and the watchers then. */
+export interface ArrivedPatch {
+  roomCode: string;
+  /** The room's incarnation the patch belongs to. */
+  epoch: string;
+  change: PatchedChange;
+  /** The version the patch leads to. */
+  version: number;
+  spectators: number;
+}
+
 export class KnownRooms {
   /** Insertion-ordered: the first entry is the least recently written. */
   private readonly rooms = new Map<string, KnownRoom>();
@@ -76,13 +87,7 @@ export class KnownRooms {
    * known here when that is its base (in the same incarnation); when the state known here is the
    * patched version already, that one. Undefined when this instance holds neither.
    */
-  patched(
-    roomCode: string,
-    epoch: string,
-    change: PatchedChange,
-    version: number,
-    spectators: number,
-  ): RoomState | undefined {
+  patched({ roomCode, epoch, change, version, spectators }: ArrivedPatch): RoomState | undefined {
     const room = this.rooms.get(roomCode);
     if (!room || room.epoch !== epoch) return undefined;
     if (room.state.version === version) return room.state;

@@ -3,7 +3,7 @@
 // event name or payload anywhere in src/gateway is a compile error.
 import type { Namespace, Socket } from 'socket.io';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
-import type { PatchedChange } from '../game-state/known-rooms';
+import type { ArrivedPatch } from '../game-state/known-rooms';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/hokm-protocol';
 
 /** What a socket holds once seated (socket.data.seat). */
@@ -39,13 +39,8 @@ export interface RoomUpdate {
  * GameStateService.changeOf): a move's message carries the mover's hand and the trick, not the
  * room. The receiver applies it to the version it holds, or reads the room when it holds another.
  */
-export interface RoomPatchUpdate {
-  roomCode: string;
-  version: number;
-  epoch: string;
-  change: PatchedChange;
+export interface RoomPatchUpdate extends ArrivedPatch {
   events: DomainEvent[];
-  spectators: number;
 }
 
 /** The inter-instance message of a takeover: the instance holding the old socket drops it. */

@@ -18,7 +18,7 @@ import {
 import { GatewayMetrics } from './gateway.metrics';
 import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
 import type { JsonText } from './json-packet-encoder';
-import { decodeRoomMail, encodeRoomMail } from './room-mail';
+import { decodeRoomMail, encodeRoomMail, wholeUpdate } from './room-mail';
 import { playerRoom, tableRoom, watchRoom } from './socket-seats';
 
 /** The room code of a table's or spectators' Socket.IO room (`room:CODE`, `watch:CODE`), or null. */
@@ -109,10 +109,7 @@ export class RoomBroadcaster {
     const epoch = this.game.knownAs(state)?.epoch;
     const others = this.otherInstances(state, this.game.spectatorInstancesOf(state));
     if (others === null) {
-      this.namespace.serverSideEmit(
-        ROOM_UPDATE,
-        epoch === undefined ? update : { ...update, epoch },
-      );
+      this.namespace.serverSideEmit(ROOM_UPDATE, wholeUpdate(update, epoch));
       this.metrics.changeSent('all');
     } else if (others.length > 0) {
       // Those instances hold the room's sockets, so they received its previous change: a patch.
@@ -202,10 +199,10 @@ export class RoomBroadcaster {
    * socket of the room just then) is answered by a read, and the room is delivered as it is now.
    */
   private receivePatch(update: RoomPatchUpdate): void {
-    const { roomCode, epoch, change, version, events, spectators } = update;
+    const { roomCode, version, events, spectators } = update;
     let state: RoomState | undefined;
     try {
-      state = this.game.observePatch(roomCode, epoch, change, version, spectators);
+      state = this.game.observePatch(update);
     } catch (error) {
       this.logger.error({ roomCode, err: error }, 'room patch from another instance not applied');
     }

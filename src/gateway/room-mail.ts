@@ -5,6 +5,11 @@ import type { RoomPatchUpdate, RoomUpdate } from './game-socket';
 
 export type RoomMail = { patch: RoomPatchUpdate } | { whole: RoomUpdate };
 
+/** A change sent whole, with the room's incarnation when the sender knows it. */
+export function wholeUpdate(update: RoomUpdate, epoch: string | undefined): RoomUpdate {
+  return epoch === undefined ? update : { ...update, epoch };
+}
+
 /**
  * The message of a change: a patch when the sender committed it (`change`) and knows the room's
  * incarnation, so that a receiver holding the version before can rebuild it; else the whole state.
@@ -14,8 +19,8 @@ export function encodeRoomMail(
   epoch: string | undefined,
   change: PatchedChange | undefined,
 ): string {
-  if (epoch === undefined) return JSON.stringify(update);
-  if (change === undefined) return JSON.stringify({ ...update, epoch });
+  if (epoch === undefined || change === undefined)
+    return JSON.stringify(wholeUpdate(update, epoch));
   const { state, events, spectators = 0 } = update;
   const patch: RoomPatchUpdate = {
     roomCode: state.roomCode,
