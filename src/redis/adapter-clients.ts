@@ -3,6 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { withPublishFailuresLogged } from './publish-failures';
+import { TurnPipelinedRedis } from './turn-writes';
 import { waitUntilReady } from './wait-until-ready';
 import {
   clusterOptionsFor,
@@ -35,19 +36,19 @@ export function adapterRedisOptions(config: AppConfig, role: AdapterRole): Redis
     enableOfflineQueue: true,
   };
   if (role === 'sub') return options;
-  // The publisher pipelines (the pushes of every change made in one tick leave in one write),
-  // and a publish gives up after the store's command timeout rather than queueing on.
-  return { ...options, enableAutoPipelining: true, commandTimeout };
+  // The publisher pipelines (a TurnPipelinedRedis: the publishes of one turn leave in one write;
+  // on a Cluster ioredis auto-pipelines them), and a publish gives up after the store's command
+  // timeout rather than queueing on.
+  return { ...options, commandTimeout };
 }
 
 /** ioredis Cluster options of one adapter connection, when REDIS_CLUSTER_NODES is set. */
 export function adapterClusterOptions(config: AppConfig, role: AdapterRole): ClusterOptions {
-  const { lazyConnect, enableOfflineQueue, enableAutoPipelining, ...redisOptions } =
-    adapterRedisOptions(config, role);
+  const { lazyConnect, enableOfflineQueue, ...redisOptions } = adapterRedisOptions(config, role);
   return {
     lazyConnect,
     enableOfflineQueue,
-    enableAutoPipelining,
+    enableAutoPipelining: role === 'pub',
     clusterRetryStrategy: clusterOptionsFor(config, 'async').clusterRetryStrategy,
     redisOptions,
     // Sharded pub/sub keeps each channel on one shard instead of every node.
@@ -131,7 +132,9 @@ export class AdapterClients implements OnModuleInit, OnApplicationShutdown {
     const nodes = this.config.redis.clusterNodes;
     const client = nodes
       ? new Cluster(nodes, adapterClusterOptions(this.config, role))
-      : new Redis(this.config.redis.url, adapterRedisOptions(this.config, role));
+      : role === 'pub'
+        ? new TurnPipelinedRedis(this.config.redis.url, adapterRedisOptions(this.config, role))
+        : new Redis(this.config.redis.url, adapterRedisOptions(this.config, role));
     watchConnection(client, `adapter:${role}`);
     return client;
   }

@@ -19,7 +19,7 @@ export function unreachable(options: StoreConnectOptions, error: unknown): Error
   return new Error(`cannot reach Redis at ${describeRedis(options.target)}: ${cause}`);
 }
 
-/** REDIS_PROVIDER=async: one pooled, auto-pipelined path; failures are reported, never hidden. */
+/** REDIS_PROVIDER=async: one pooled, pipelined path; failures are reported, never hidden. */
 export class AsyncGameStore extends RedisGameStore {
   readonly provider = 'async' as const;
   readonly path = 'async';

@@ -39,7 +39,7 @@ function entries(flat: string[]): LobbyEntry[] {
 /**
  * The lobby over one connection: its claim scripts run in one target's slot (`{lobby:T}`), a
  * listing reads every target's waiting index, the in-play index and each listed room in one
- * script per room, all auto-pipelined.
+ * script per room, all pipelined.
  */
 export class RedisLobbyOperations implements LobbyStore {
   constructor(

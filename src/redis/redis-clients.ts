@@ -3,6 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { STORE_CLIENTS } from './redis.constants';
+import { TurnPipelinedRedis } from './turn-writes';
 
 /** A standalone (or Sentinel-found) Redis, or a Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -85,9 +86,11 @@ export function redisOptionsFor(config: AppConfig, path: PathName): RedisOptions
     ...sentinelOptions(config),
   };
   if (path === 'async') {
+    // Pipelined without auto-pipelining: a turn's commands leave in one write (TurnPipelinedRedis,
+    // see createStoreClient). A Cluster auto-pipelines instead (clusterOptionsFor).
     return {
       ...base,
-      enableAutoPipelining: true,
+      enableAutoPipelining: false,
       commandTimeout: commandBudgetMs(config),
     };
   }
@@ -97,12 +100,12 @@ export function redisOptionsFor(config: AppConfig, path: PathName): RedisOptions
 
 /** ioredis Cluster options of one path, when REDIS_CLUSTER_NODES is set. */
 export function clusterOptionsFor(config: AppConfig, path: PathName): ClusterOptions {
-  const { lazyConnect, enableOfflineQueue, enableAutoPipelining, ...redisOptions } =
-    redisOptionsFor(config, path);
+  const { lazyConnect, enableOfflineQueue, ...redisOptions } = redisOptionsFor(config, path);
   return {
     lazyConnect,
     enableOfflineQueue,
-    enableAutoPipelining,
+    // A Cluster's node connections are ioredis's own: it pipelines each node's commands.
+    enableAutoPipelining: path === 'async',
     clusterRetryStrategy: retryStrategy,
     redisOptions,
   };
@@ -127,7 +130,9 @@ export function createStoreClient(config: AppConfig, path: PathName): RedisClien
   const nodes = config.redis.clusterNodes;
   const client = nodes
     ? new Cluster(nodes, clusterOptionsFor(config, path))
-    : new Redis(config.redis.url, redisOptionsFor(config, path));
+    : path === 'async'
+      ? new TurnPipelinedRedis(config.redis.url, redisOptionsFor(config, path))
+      : new Redis(config.redis.url, redisOptionsFor(config, path));
   watchConnection(client, path);
   return client;
 }

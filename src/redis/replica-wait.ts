@@ -12,8 +12,8 @@ export interface ReplicaWaitSettings {
 
 /**
  * A write counts as done only once `waitReplicas` replicas confirm it: WAIT goes on the write's
- * own connection right behind it. Sent in the same tick, the two leave in one write with
- * auto-pipelining (one round trip), and back to back without it. WAIT covers every earlier
+ * own connection right behind it. Sent in the same turn, the two leave in one write on the async
+ * path (one round trip), and back to back on the legacy one. WAIT covers every earlier
  * write of its connection, so it confirms the write it follows and all before it.
  */
 export class ReplicaWait {
