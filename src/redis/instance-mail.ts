@@ -3,12 +3,15 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { INSTANCE_MAIL, type InstanceMail } from '../gateway/instance-mail.port';
 import { AdapterClients } from './adapter-clients';
+import { withPublishFailuresLogged } from './publish-failures';
+import type { RedisClient, StoreClients } from './redis-clients';
+import { STORE_CLIENTS } from './redis.constants';
 
 /**
- * InstanceMail on Redis pub/sub: one channel per instance (`<prefix>{instance-mail}:<id>`), sent
- * on the adapter's publisher and read on its subscriber, which follow a Sentinel failover and
- * subscribe again after a reconnect. The adapter's own channels (`<prefix>socket.io...`) are
- * apart: neither reads the other's messages.
+ * InstanceMail on Redis pub/sub: one channel per instance (`<prefix>{instance-mail}:<id>`), read
+ * on the adapter's subscriber, which follows a Sentinel failover and subscribes again after a
+ * reconnect. The adapter's own channels (`<prefix>socket.io...`) are apart: neither reads the
+ * other's messages. Mail is sent on `publisher` (see mailPublisher).
  *
  * On a Cluster the channels are sharded (SPUBLISH/SSUBSCRIBE), and the hash tag puts all of them
  * in one slot, so one shard carries every message. That keeps changes in causal order: when A's
@@ -22,13 +25,14 @@ export class RedisInstanceMail implements InstanceMail {
   constructor(
     private readonly clients: AdapterClients,
     private readonly keyPrefix: string,
+    private readonly publisher: RedisClient = clients.publisher,
   ) {}
 
   send(instanceId: string, message: string): void {
-    const { publisher, sharded } = this.clients;
+    const { publisher, clients } = this;
     const channel = this.channelOf(instanceId);
     // The publisher logs a failed publish itself (once per outage); the promise is settled here.
-    const sent = sharded
+    const sent = clients.sharded
       ? publisher.spublish(channel, message)
       : publisher.publish(channel, message);
     sent.catch(() => undefined);
@@ -59,10 +63,29 @@ export class RedisInstanceMail implements InstanceMail {
   }
 }
 
-/** RedisInstanceMail on the adapter's connections (see RedisAdapterModule). */
+/**
+ * The connection mail is sent on: the store's async one, whose writes of a turn leave together
+ * (TurnPipelinedRedis), so a change's mail shares a write with the commits of that turn instead
+ * of costing a write of its own on the adapter's publisher (about 8% of the CPU of a move shared
+ * by two instances, docs/benchmarks.md). Its failed publishes are logged as the adapter's are.
+ * The adapter's publisher when there is no async path (the rollback), or when writes wait for
+ * replicas: Redis serves a connection's next command only after its WAIT, and mail need not.
+ */
+export function mailPublisher(
+  config: AppConfig,
+  adapter: AdapterClients,
+  store: StoreClients,
+): RedisClient {
+  const async = store.get('async');
+  if (!async || config.redis.waitReplicas > 0) return adapter.publisher;
+  const logger = new Logger('InstanceMail');
+  return withPublishFailuresLogged(async, (message) => logger.error(message));
+}
+
+/** RedisInstanceMail read on the adapter's subscriber, sent on mailPublisher's connection. */
 export const instanceMailProvider: Provider = {
   provide: INSTANCE_MAIL,
-  inject: [AdapterClients, APP_CONFIG],
-  useFactory: (clients: AdapterClients, config: AppConfig) =>
-    new RedisInstanceMail(clients, config.redis.keyPrefix),
+  inject: [AdapterClients, APP_CONFIG, STORE_CLIENTS],
+  useFactory: (clients: AdapterClients, config: AppConfig, store: StoreClients) =>
+    new RedisInstanceMail(clients, config.redis.keyPrefix, mailPublisher(config, clients, store)),
 };

@@ -16,7 +16,7 @@ import { addressLimitsProvider } from './address-limit-operations';
 import { gameStoreProvider } from './game-store.factory';
 import { matchRecordStoreProvider } from './match-record-operations';
 import type { GameStore } from './game-store';
-import { GAME_STORE } from './redis.constants';
+import { GAME_STORE, STORE_CLIENTS } from './redis.constants';
 import { storeClientsProvider } from './redis-clients';
 import { StoreMetrics } from './store-metrics';
 
@@ -67,6 +67,8 @@ export class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     ADDRESS_LIMITS,
     MATCH_RECORD_STORE,
     StoreMetrics,
+    // Instance mail is sent on the store's connection (RedisAdapterModule, instance-mail.ts).
+    STORE_CLIENTS,
   ],
 })
 export class RedisStoreModule {}
