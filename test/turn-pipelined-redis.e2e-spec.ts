@@ -3,7 +3,7 @@
 // turn's end, each answered with its own reply, in order.
 // @redis-target single: a standalone connection's writes; on a Cluster ioredis auto-pipelines
 import Redis from 'ioredis';
-import { TurnPipelinedRedis } from '../src/redis/turn-writes';
+import { TurnPipelinedRedis } from '../src/redis/turn-pipelined-redis';
 import { uniquePrefix } from './support/config';
 import { SHARED_REDIS_URL } from './support/redis-target';
 
@@ -40,7 +40,7 @@ describe('TurnPipelinedRedis', () => {
     await nextTurn();
     expect(held.holdingWrites).toBe(false);
     expect(held.stream.writableCorked).toBe(0);
-    // The INCRs were issued in later turns (after each SET's reply): they are held as well.
+    // Each INCR went out in a later turn, after its SET's reply.
     expect(await Promise.all(replies)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(await counted).toBe(1);
     expect(await plain.get(`${prefix}:k49`)).toBe('50');

@@ -3,7 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { withPublishFailuresLogged } from './publish-failures';
-import { TurnPipelinedRedis } from './turn-writes';
+import { TurnPipelinedRedis } from './turn-pipelined-redis';
 import { waitUntilReady } from './wait-until-ready';
 import {
   clusterOptionsFor,

@@ -66,8 +66,8 @@ export class RedisInstanceMail implements InstanceMail {
 /**
  * The connection mail is sent on: the store's async one, whose writes of a turn leave together
  * (TurnPipelinedRedis), so a change's mail shares a write with the commits of that turn instead
- * of costing a write of its own on the adapter's publisher (about 8% of the CPU of a move shared
- * by two instances, docs/benchmarks.md). Its failed publishes are logged as the adapter's are.
+ * of costing a write of its own on the adapter's publisher (5–8% of the CPU of a move shared by
+ * two instances, docs/benchmarks.md). Its failed publishes are logged as the adapter's are.
  * The adapter's publisher when there is no async path (the rollback), or when writes wait for
  * replicas: Redis serves a connection's next command only after its WAIT, and mail need not.
  */

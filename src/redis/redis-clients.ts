@@ -3,7 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { STORE_CLIENTS } from './redis.constants';
-import { TurnPipelinedRedis } from './turn-writes';
+import { TurnPipelinedRedis } from './turn-pipelined-redis';
 
 /** A standalone (or Sentinel-found) Redis, or a Cluster. */
 export type RedisClient = Redis | Cluster;
