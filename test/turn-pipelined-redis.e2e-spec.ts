@@ -10,7 +10,7 @@ import { SHARED_REDIS_URL } from './support/redis-target';
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('TurnPipelinedRedis', () => {
-  const prefix = uniquePrefix('turn-writes');
+  const prefix = uniquePrefix('turn-pipelined');
   const options = { lazyConnect: true, enableAutoPipelining: false, enableOfflineQueue: false };
   let held: TurnPipelinedRedis;
   let plain: Redis;
