@@ -26,15 +26,19 @@ export class JsonPacketEncoder extends Encoder {
 }
 
 // As Encoder#encodeAsString writes a string packet: type, `nsp,` unless the main namespace, the
-// ack id, then the arguments as a JSON array.
+// ack id, then the arguments as a JSON array. Appended piece by piece rather than joined: a view's
+// text is then copied once, when the WebSocket frame is written, not first into a joined string.
 function encodeWithJsonText(packet: Packet, data: unknown[]): string {
   let text = String(packet.type);
   if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
   if (packet.id !== undefined && packet.id !== null) text += String(packet.id);
-  const args = data.map((arg) =>
-    arg instanceof JsonText ? arg.json : (JSON.stringify(arg) ?? 'null'),
-  );
-  return `${text}[${args.join(',')}]`;
+  text += '[';
+  for (let i = 0; i < data.length; i++) {
+    const arg = data[i];
+    if (i > 0) text += ',';
+    text += arg instanceof JsonText ? arg.json : (JSON.stringify(arg) ?? 'null');
+  }
+  return `${text}]`;
 }
 
 /** The parser for the Socket.IO server (its `parser` option): this encoder, the standard decoder. */
