@@ -49,9 +49,9 @@ interface Served {
 }
 
 /** A Socket.IO server on loopback, optionally coalescing, and a way to await its connections. */
-async function startServer(coalesce: boolean) {
+async function startServer(coalesce: boolean, options: { perMessageDeflate?: object } = {}) {
   const http: HttpServer = createServer();
-  const io = new Server(http);
+  const io = new Server(http, options);
   if (coalesce) coalesceWritesOf(io);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -175,7 +175,7 @@ describe('socket write coalescing', () => {
     const server = await startServer(true);
     try {
       const { client, socket, conn } = await server.connect(['websocket']);
-      // ws keeps the TCP socket as `_socket`: what the write is corked on.
+      // ws keeps the TCP socket as `_socket`: what the frames are written to.
       expect(conn.transport.socket?._socket).toBeInstanceOf(NetSocket);
       await settle();
       const writes = watchWrites(conn);
@@ -186,9 +186,115 @@ describe('socket write coalescing', () => {
       expect(await got).toEqual([0, 1, 2, 3, 4]);
       expect(isCoalesced(conn)).toBe(true);
       expect(writes.sends).toEqual([5]);
-      expect(writes.writes).toEqual(['_writev']);
+      // The five frames built into one buffer: one plain write.
+      expect(writes.writes).toEqual(['_write']);
     } finally {
       await server.close();
+    }
+  });
+
+  it("relies on the websocket transport's last-write callback and ws's idle sender", async () => {
+    const server = await startServer(true);
+    try {
+      const { conn } = await server.connect(['websocket']);
+      const transport = conn.transport as unknown as {
+        _onSentLast?: unknown;
+        perMessageDeflate?: unknown;
+        socket: { readyState: number; _sender: { _state: unknown; _queue: unknown } };
+      };
+
+      expect(typeof transport._onSentLast).toBe('function');
+      expect(transport.perMessageDeflate).toBeFalsy();
+      expect(transport.socket.readyState).toBe(1);
+      expect(transport.socket._sender._state).toBe(0);
+      expect(transport.socket._sender._queue).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('delivers long, unicode, broadcast and acknowledged packets of one tick intact and in order', async () => {
+    const server = await startServer(true);
+    try {
+      const { client, socket, conn } = await server.connect(['websocket']);
+      await settle();
+      void socket.join('table');
+      socket.on('ask', (n: number, ack: (answer: string) => void) => ack(`answer ${n}`));
+      const writes = watchWrites(conn);
+      const long = `${'x'.repeat(70_000)} Zoë \u{1F0A1} حکم`;
+      const events: unknown[] = [];
+      const all = new Promise<void>((resolve) => {
+        client.on('long', (text: string) => events.push(text === long ? 'long' : 'garbled'));
+        client.on('everyone', (n: number) => events.push(`everyone ${n}`));
+        client.on('last', () => resolve());
+      });
+      const answer = client.emitWithAck('ask', 7);
+
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          socket.emit('long', long);
+          socket.nsp.to('table').emit('everyone', 1);
+          socket.emit('last');
+          resolve();
+        }),
+      );
+
+      await all;
+      expect(events).toEqual(['long', 'everyone 1']);
+      expect(await answer).toBe('answer 7');
+      expect(writes.writes.every((w) => w === '_write')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('leaves binary packets and compressed connections to ws, corked', async () => {
+    const cases = [
+      // A binary emit is two engine.io packets: the placeholder and the attachment.
+      { name: 'binary', options: {}, bytes: true, packets: 3 },
+      {
+        name: 'compressed',
+        options: { perMessageDeflate: { threshold: 0 } },
+        bytes: false,
+        packets: 2,
+      },
+    ];
+    for (const { name, options, bytes, packets } of cases) {
+      const server = await startServer(true, options);
+      try {
+        const { client, socket, conn } = await server.connect(['websocket']);
+        await settle();
+        const writes = watchWrites(conn);
+        const got: unknown[] = [];
+        const both = new Promise<void>((resolve) => {
+          const take = (value: unknown) => {
+            got.push(value);
+            if (got.length === 2) resolve();
+          };
+          client.on('tick', take);
+          client.on('bytes', (b: ArrayBuffer) => take([...new Uint8Array(b)]));
+        });
+
+        await new Promise<void>((resolve) =>
+          setImmediate(() => {
+            socket.emit('tick', 0);
+            if (bytes) socket.emit('bytes', Buffer.from([1, 2, 3]));
+            else socket.emit('tick', 1);
+            resolve();
+          }),
+        );
+
+        await both;
+        expect([name, got]).toEqual([name, [0, bytes ? [1, 2, 3] : 1]]);
+        expect([name, writes.sends]).toEqual([name, [packets]]);
+        // ws's own frames (header and payload, corked): never one buffer of frames built here.
+        // Compressed frames leave as ws finishes each one, so they may take a writev each.
+        expect(writes.writes.length).toBeGreaterThan(0);
+        expect([name, writes.writes.filter((w) => w !== '_writev')]).toEqual([name, []]);
+        if (bytes) expect(writes.writes).toEqual(['_writev']);
+      } finally {
+        await server.close();
+      }
     }
   });
 
@@ -209,7 +315,7 @@ describe('socket write coalescing', () => {
       expect(await got).toEqual([0, 1, 2, 3, 4]);
       expect(conn.transport.name).toBe('websocket');
       expect(writes.sends).toEqual([5]);
-      expect(writes.writes).toEqual(['_writev']);
+      expect(writes.writes).toEqual(['_write']);
     } finally {
       await server.close();
     }

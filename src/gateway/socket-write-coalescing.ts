@@ -1,9 +1,11 @@
 import type { Server } from 'socket.io';
+import { textFramesOf, type QueuedPacket } from './websocket-frames';
 
 /**
  * Write coalescing for engine.io connections. It relies on internals of engine.io 6.6 and ws 8
- * (pinned in package.json; socket-write-coalescing.spec.ts fails when they change) and is turned
- * off with SOCKET_WRITE_COALESCING=false.
+ * (the websocket transport's send and last-write callback, ws's TCP socket and its sender's
+ * state; pinned in package.json; socket-write-coalescing.spec.ts fails when they change) and is
+ * turned off with SOCKET_WRITE_COALESCING=false.
  */
 
 /** The parts of an engine.io connection (socket.conn) that coalesceWrites touches. */
@@ -17,20 +19,43 @@ export interface EngineConnection {
 export interface EngineTransport {
   name: string;
   send(packets: unknown[]): void;
+  /** Cleared while a send is being written; engine.io's Socket#flush waits for it. */
+  writable?: boolean;
+  /** Set when permessage-deflate was negotiated (frames are then ws's to compress). */
+  perMessageDeflate?: unknown;
+  /** websocket transport: the callback of a send's last write (emits `drain`, then `ready`). */
+  _onSentLast?: (error?: Error | null) => void;
   /** websocket transport: the `ws` socket, whose `_socket` is the TCP socket. */
-  socket?: { _socket?: { cork(): void; uncork(): void } };
+  socket?: WsSocket;
 }
 
+/** The parts of a `ws` WebSocket that the frame writing checks and writes through. */
+interface WsSocket {
+  readyState?: number;
+  /** ws's Sender: frames written by it directly while `_state` is 0 and nothing is queued. */
+  _sender?: { _state?: number; _queue?: unknown[] };
+  _socket?: {
+    cork(): void;
+    uncork(): void;
+    write(data: Buffer, callback: (error?: Error | null) => void): boolean;
+  };
+}
+
+const WS_OPEN = 1;
+const WS_SENDER_IDLE = 0;
+
 const COALESCED = Symbol('hokm.coalesced');
-const CORKED = Symbol('hokm.corked');
+const SENDS_TAKEN = Symbol('hokm.sendsTaken');
 
 /**
  * Coalesces the writes of one connection. By default engine.io writes the first packet of a tick
  * at once and each later one as its own WebSocket frame and its own syscall; a move sends every
  * seated player an event and a `state` push (the mover an ack too), so that was ~10 writes per
- * move. Here the packets of a tick leave together at its end (process.nextTick), in one corked
- * write per connection. Order is unchanged; only the syscalls are fewer. Feature-detected:
- * without the engine.io internals it relies on, the connection is left as it is.
+ * move. Here the packets of a tick leave together at its end (process.nextTick), in one write per
+ * connection: their frames built into one buffer (textFramesOf) while ws's sender is idle and the
+ * packets are text, else ws's own frames in one corked write. Order and bytes are unchanged; only
+ * the syscalls and the per-frame work are fewer. Feature-detected: without the engine.io
+ * internals it relies on, the connection is left as it is.
  */
 export function coalesceWrites(conn: EngineConnection): boolean {
   if (typeof conn.flush !== 'function' || typeof conn.on !== 'function') return false;
@@ -45,15 +70,32 @@ export function coalesceWrites(conn: EngineConnection): boolean {
     scheduled = true;
     process.nextTick(flushAtEndOfTick);
   };
-  const cork = () => {
-    const transport = conn.transport as EngineTransport & { [CORKED]?: true };
+  // The websocket transport's sends (at the connection's start or after an upgrade from polling).
+  const takeSends = () => {
+    const transport = conn.transport as EngineTransport & { [SENDS_TAKEN]?: true };
     const tcp = transport?.socket?._socket;
-    if (transport?.name !== 'websocket' || transport[CORKED] || typeof tcp?.cork !== 'function') {
+    if (
+      transport?.name !== 'websocket' ||
+      transport[SENDS_TAKEN] ||
+      typeof tcp?.cork !== 'function'
+    ) {
       return;
     }
-    transport[CORKED] = true;
+    transport[SENDS_TAKEN] = true;
     const send = transport.send.bind(transport);
+    const ws = transport.socket!;
+    const onSent = transport._onSentLast;
     transport.send = (packets) => {
+      const frames =
+        typeof onSent === 'function' && writesDirectly(transport, ws)
+          ? textFramesOf(packets as QueuedPacket[])
+          : null;
+      if (frames !== null) {
+        // As the transport's own send: not writable until the write is done, then its callback.
+        transport.writable = false;
+        tcp.write(frames, onSent!);
+        return;
+      }
       if (packets.length < 2) return send(packets);
       tcp.cork();
       try {
@@ -63,10 +105,24 @@ export function coalesceWrites(conn: EngineConnection): boolean {
       }
     };
   };
-  cork();
-  conn.on('upgrade', cork);
+  takeSends();
+  conn.on('upgrade', takeSends);
   (conn as EngineConnection & { [COALESCED]?: true })[COALESCED] = true;
   return true;
+}
+
+/**
+ * Whether frames may go to the TCP socket directly: the WebSocket is open, nothing is compressed,
+ * and ws's sender writes at once (it queues only while it compresses or reads a Blob), so a
+ * direct write cannot overtake one of its frames.
+ */
+function writesDirectly(transport: EngineTransport, ws: WsSocket): boolean {
+  return (
+    !transport.perMessageDeflate &&
+    ws.readyState === WS_OPEN &&
+    ws._sender?._state === WS_SENDER_IDLE &&
+    ws._sender._queue?.length === 0
+  );
 }
 
 /** Coalesces the writes of every connection the server accepts from now on. */
