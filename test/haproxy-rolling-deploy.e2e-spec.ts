@@ -104,6 +104,14 @@ async function startInstance(label: string, port: number): Promise<SpawnedInstan
   return instance;
 }
 
+/** The sockets connected to one instance, from its own /metrics. */
+async function socketsOn(instance: SpawnedInstance): Promise<number> {
+  const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+  const gauge = /^hokm_sockets_connected(?:\{[^}]*\})? (\d+)$/m.exec(metrics);
+  if (!gauge) throw new Error(`no hokm_sockets_connected on ${instance.label}`);
+  return Number(gauge[1]);
+}
+
 describe('three instances behind HAProxy (deploy/haproxy.cfg), restarted one after another', () => {
   it('every match finishes, no acknowledged move is lost and none is abandoned, over every transport', async () => {
     // Arrange: three instances, HAProxy in front, every instance UP.
@@ -156,8 +164,14 @@ describe('three instances behind HAProxy (deploy/haproxy.cfg), restarted one aft
     // Act: restart every instance in turn, as deploy/rolling-restart.sh does with systemd.
     const restarts: Restart[] = [];
     for (const [i, name] of names.entries()) {
-      await gate.pause();
       const old = live[i] as SpawnedInstance;
+      // The restart must hit players mid-match. HAProxy (leastconn) may have sent every table
+      // seated since the last restart to the instances restarted before this one, and this one's
+      // own tables may have finished: wait until it holds a player again.
+      await waitFor(`a player on ${name}`, async () => (await socketsOn(old)) > 0, {
+        timeoutMs: 30_000,
+      });
+      await gate.pause();
       const sigtermAt = performance.now();
       old.process.child.kill('SIGTERM');
       await lb.waitForStatus(name, (s) => s.startsWith('DOWN'), DRAIN_MS + 10_000);
