@@ -10,17 +10,18 @@ const { Sender, Receiver } = ws as unknown as {
   };
 };
 
-/** The bytes ws writes for one text message (engine.io's websocket transport's `ws.send`). */
-function wsFrame(text: string): Buffer {
-  const parts = Sender.frame(Buffer.from(text), {
+/** The frame ws builds for one text message (header and payload), as socket.io pre-encodes it. */
+const wsFrameParts = (text: string): Buffer[] =>
+  Sender.frame(Buffer.from(text), {
     fin: true,
     opcode: 1,
     mask: false,
     readOnly: false,
     rsv1: false,
   });
-  return Buffer.concat(parts);
-}
+
+/** The bytes ws writes for one text message (engine.io's websocket transport's `ws.send`). */
+const wsFrame = (text: string): Buffer => Buffer.concat(wsFrameParts(text));
 
 /** What engine.io's transport would hand ws for a packet. */
 function encoded(packet: QueuedPacket): string {
@@ -73,13 +74,7 @@ describe('textFramesOf', () => {
 
   it("copies a broadcast's pre-encoded frame as it is", () => {
     const broadcast = '42/game,["card_played",{"card":"A_spades","version":9}]';
-    const preEncoded = Sender.frame(Buffer.from(broadcast), {
-      fin: true,
-      opcode: 1,
-      mask: false,
-      readOnly: false,
-      rsv1: false,
-    });
+    const preEncoded = wsFrameParts(broadcast);
     const packets: QueuedPacket[] = [
       { type: 'message', data: broadcast.slice(1), options: { wsPreEncodedFrame: preEncoded } },
       { type: 'message', data: '2/game,["state",{}]' },
