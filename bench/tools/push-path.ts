@@ -1,13 +1,14 @@
 // The socket push path alone, in instructions per move under callgrind: a Socket.IO server with a
 // build's packet encoder and write coalescing (no rules, no Redis, no Nest) sends what a move sends
-// (one event broadcast to the table, a ~1 KB `state` to each of its four players) to 80 websocket
-// clients in another process. Instruction counts repeat to a fraction of a percent where the CPU
-// time of the end-to-end benchmark scatters by ±10% on a shared machine, so this tells two builds'
-// push paths apart. Each build runs MOVES and 2×MOVES moves; the difference over MOVES is the
+// (one event broadcast to the table, a ~1 KB `state` to each of its four players) to websocket
+// clients in another process (80 by default). Instruction counts repeat to a fraction of a
+// percent where the CPU time of the end-to-end benchmark scatters by ±10% on a shared machine,
+// so this tells two builds' push paths apart. Each build runs MOVES and 2×MOVES moves; the difference over MOVES is the
 // per-move count, start-up excluded. Needs valgrind. With --cpu: the CPU time (user and kernel)
 // per move instead, without valgrind, five interleaved runs of each build. Usage, from the
 // project root:
 //   npx ts-node --transpile-only bench/tools/push-path.ts DIR_A DIR_B [moves=4000] [--cpu]
+//     [--tables 20] [--per-turn 10]   (tables of four clients; moves sent per timer tick)
 // where each DIR holds a build (`dist/`), e.g. a worktree of an older commit after `npm run build`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +18,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const TABLES = 20;
+// Set by the parent for both roles (--tables, --per-turn). A move per table per turn at most, as
+// in the closed-loop benchmark: each connection's write then carries one move's packets.
+const TABLES = Number(process.env.PUSH_PATH_TABLES ?? 20);
 const CLIENTS = TABLES * 4;
-const MOVES_PER_TURN = 10;
+const MOVES_PER_TURN = Number(process.env.PUSH_PATH_PER_TURN ?? 10);
 
 type Fn = (...args: never[]) => unknown;
 
@@ -169,12 +172,25 @@ async function main(): Promise<void> {
   if (role === 'server') return server(process.env.PUSH_PATH_ROOT!, rest[0]!, Number(rest[1]));
   if (role === 'clients') return clients(process.env.PUSH_PATH_ROOT!, Number(rest[0]));
   const cpu = rest.includes('--cpu');
-  const [dirB, count] = rest.filter((arg) => arg !== '--cpu');
+  const flag = (name: string, fallback: number) => {
+    const at = rest.indexOf(name);
+    return at < 0 ? fallback : Number(rest[at + 1]);
+  };
+  const tables = flag('--tables', 20);
+  const perTurn = flag('--per-turn', 10);
+  const [dirB, count] = rest.filter(
+    (arg, i) => !arg.startsWith('--') && !['--tables', '--per-turn'].includes(rest[i - 1] ?? ''),
+  );
   const dirs = [role, dirB];
   const moves = Number(count ?? 4000);
-  if (!dirs[0] || !dirs[1] || !(moves > 0)) {
-    throw new Error('usage: push-path.ts DIR_A DIR_B [moves=4000] [--cpu]');
+  if (!dirs[0] || !dirs[1] || !(moves > 0) || !(tables > 0) || !(perTurn > 0)) {
+    throw new Error(
+      'usage: push-path.ts DIR_A DIR_B [moves=4000] [--cpu] [--tables 20] [--per-turn 10]',
+    );
   }
+  if (perTurn > tables) throw new Error('--per-turn above --tables: a table would move twice');
+  process.env.PUSH_PATH_TABLES = String(tables);
+  process.env.PUSH_PATH_PER_TURN = String(perTurn);
   // Valgrind runs node on plain JavaScript: this file, transpiled once.
   const ts = createRequire(join(root, 'package.json'))('typescript') as typeof import('typescript');
   const folder = mkdtempSync(join(tmpdir(), 'push-path-'));
