@@ -84,12 +84,11 @@ export function coalesceWrites(conn: EngineConnection): boolean {
     transport[SENDS_TAKEN] = true;
     const send = transport.send.bind(transport);
     const ws = transport.socket!;
-    const onSent = transport._onSentLast;
+    // Without the transport's last-write callback, frames are left to ws.
+    const onSent = typeof transport._onSentLast === 'function' ? transport._onSentLast : null;
     transport.send = (packets) => {
       const frames =
-        typeof onSent === 'function' && writesDirectly(transport, ws)
-          ? textFramesOf(packets as QueuedPacket[])
-          : null;
+        onSent && writesDirectly(transport, ws) ? textFramesOf(packets as QueuedPacket[]) : null;
       if (frames !== null) {
         // As the transport's own send: not writable until the write is done, then its callback.
         transport.writable = false;

@@ -22,16 +22,14 @@ const headerSize = (length: number) => (length < 126 ? 2 : length < 0x10000 ? 4 
  * or a pre-encoded frame that is not a list of buffers): those are left to the transport.
  */
 export function textFramesOf(packets: readonly QueuedPacket[]): Buffer | null {
-  // Each packet is either its encoded text or the pre-encoded frame's parts.
-  const parts: Array<string | readonly Buffer[]> = [];
-  const lengths: number[] = [];
+  // Each packet is either its encoded text (and its length in bytes) or the pre-encoded frame.
+  const parts: Array<{ text: string; length: number } | readonly Buffer[]> = [];
   let total = 0;
   for (const packet of packets) {
     const frame = packet.options?.wsPreEncodedFrame;
     if (frame !== undefined) {
       if (!frame.every((part) => Buffer.isBuffer(part))) return null;
       parts.push(frame);
-      lengths.push(0); // unused: the frame's parts are copied as they are
       for (const part of frame) total += part.length;
       continue;
     }
@@ -42,19 +40,17 @@ export function textFramesOf(packets: readonly QueuedPacket[]): Buffer | null {
       text = t as string;
     });
     const length = Buffer.byteLength(text);
-    parts.push(text);
-    lengths.push(length);
+    parts.push({ text, length });
     total += headerSize(length) + length;
   }
   const out = Buffer.allocUnsafe(total);
   let at = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (typeof part !== 'string') {
-      for (const buffer of part) at += buffer.copy(out, at);
+  for (const part of parts) {
+    if (Array.isArray(part)) {
+      for (const buffer of part as readonly Buffer[]) at += buffer.copy(out, at);
       continue;
     }
-    const length = lengths[i]!;
+    const { text, length } = part as { text: string; length: number };
     out[at++] = FIN_TEXT;
     if (length < 126) {
       out[at++] = length;
@@ -65,7 +61,7 @@ export function textFramesOf(packets: readonly QueuedPacket[]): Buffer | null {
       out[at++] = 127;
       at = out.writeBigUInt64BE(BigInt(length), at);
     }
-    at += out.write(part, at, 'utf8');
+    at += out.write(text, at, 'utf8');
   }
   return out;
 }

@@ -1,9 +1,9 @@
 import { Logger, OnApplicationShutdown, OnModuleInit, Provider } from '@nestjs/common';
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { withPublishFailuresLogged } from './publish-failures';
-import { TurnPipelinedRedis } from './turn-pipelined-redis';
+import { standaloneRedis } from './turn-pipelined-redis';
 import { waitUntilReady } from './wait-until-ready';
 import {
   clusterOptionsFor,
@@ -132,9 +132,11 @@ export class AdapterClients implements OnModuleInit, OnApplicationShutdown {
     const nodes = this.config.redis.clusterNodes;
     const client = nodes
       ? new Cluster(nodes, adapterClusterOptions(this.config, role))
-      : role === 'pub'
-        ? new TurnPipelinedRedis(this.config.redis.url, adapterRedisOptions(this.config, role))
-        : new Redis(this.config.redis.url, adapterRedisOptions(this.config, role));
+      : standaloneRedis(
+          this.config.redis.url,
+          adapterRedisOptions(this.config, role),
+          role === 'pub',
+        );
     watchConnection(client, `adapter:${role}`);
     return client;
   }

@@ -3,7 +3,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { STORE_CLIENTS } from './redis.constants';
-import { TurnPipelinedRedis } from './turn-pipelined-redis';
+import { standaloneRedis } from './turn-pipelined-redis';
 
 /** A standalone (or Sentinel-found) Redis, or a Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -130,9 +130,7 @@ export function createStoreClient(config: AppConfig, path: PathName): RedisClien
   const nodes = config.redis.clusterNodes;
   const client = nodes
     ? new Cluster(nodes, clusterOptionsFor(config, path))
-    : path === 'async'
-      ? new TurnPipelinedRedis(config.redis.url, redisOptionsFor(config, path))
-      : new Redis(config.redis.url, redisOptionsFor(config, path));
+    : standaloneRedis(config.redis.url, redisOptionsFor(config, path), path === 'async');
   watchConnection(client, path);
   return client;
 }

@@ -1,4 +1,4 @@
-import Redis, { type Command } from 'ioredis';
+import Redis, { type Command, type RedisOptions } from 'ioredis';
 
 /** The part of a connection's socket that holding its writes touches (Node's Writable API). */
 interface CorkableStream {
@@ -46,4 +46,9 @@ export class TurnPipelinedRedis extends Redis {
       stream.uncork();
     });
   }
+}
+
+/** A standalone (or Sentinel-found) connection: turn-pipelined when `pipelined`, else plain. */
+export function standaloneRedis(url: string, options: RedisOptions, pipelined: boolean): Redis {
+  return pipelined ? new TurnPipelinedRedis(url, options) : new Redis(url, options);
 }
