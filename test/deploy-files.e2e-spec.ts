@@ -1,10 +1,12 @@
 // The files an operator copies from deploy/ agree with each other and with the server: HAProxy
 // accepts its configuration, the example environment is a valid configuration, the drain outlasts
-// HAProxy's detection of it, and systemd's stop timeout outlasts the drain plus the grace.
+// HAProxy's detection of it, and systemd's stop timeout outlasts the drain plus the grace. And
+// the Node versions package.json admits are ones every installed package runs on.
 // @redis-target single: reads files, uses no Redis.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minVersion, satisfies } from 'semver';
 import { loadConfig } from '../src/config/app-config';
 import {
   checkHaproxyConfig,
@@ -97,5 +99,29 @@ describe('deploy/', () => {
   it('rolling-restart.sh is valid bash', () => {
     const run = spawnSync('bash', ['-n', join(DEPLOY, 'rolling-restart.sh')], { encoding: 'utf8' });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+});
+
+describe('package.json engines', () => {
+  const engines = (file: string) =>
+    (JSON.parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as { engines: { node: string } })
+      .engines.node;
+
+  it('its oldest Node runs every installed package (npm ci, build, test, lint)', () => {
+    const oldest = minVersion(engines('package.json'))?.version;
+    expect(oldest).toBeDefined();
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; engines?: unknown }>;
+    };
+    const refusing = Object.entries(lock.packages)
+      .map(([path, p]) => ({ path, node: (p.engines as { node?: unknown } | undefined)?.node }))
+      .filter(({ path, node }) => path !== '' && typeof node === 'string')
+      .filter(({ node }) => !satisfies(oldest as string, node as string))
+      .map(({ path, node }) => `${path} needs node ${String(node)}`);
+    expect(refusing).toEqual([]);
+  });
+
+  it('admits the Node running the tests', () => {
+    expect(satisfies(process.version, engines('package.json'))).toBe(true);
   });
 });
