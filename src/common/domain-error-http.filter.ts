@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ErrorBody } from '../protocol/hokm-protocol';
 import { DomainError } from './domain-error';
 
@@ -21,14 +21,16 @@ const STATUS: Partial<Record<ErrorBody['code'], number>> = {
 /**
  * The HTTP answers of the API routes for errors: `{ error: { code, message } }` as on the
  * socket, with a matching status. An HttpException keeps its own status and body (a guard's
- * 429); anything unexpected is INTERNAL_ERROR with no internals (logged in full here).
+ * 429); anything unexpected is INTERNAL_ERROR with no internals (logged in full here, with the
+ * request's `reqId`, the id its request line carries).
  */
 @Catch()
 export class DomainErrorHttpFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorHttpFilter.name);
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     if (error instanceof DomainError) {
       const status = STATUS[error.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
       response.status(status).json({ error: { code: error.code, message: error.message } });
@@ -38,7 +40,11 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
       response.status(error.getStatus()).json(error.getResponse());
       return;
     }
-    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const { id: reqId, method, originalUrl } = http.getRequest<Request & { id?: unknown }>();
+    this.logger.error(
+      { reqId, err: error instanceof Error ? error : new Error(String(error)) },
+      `${method} ${originalUrl} failed`,
+    );
     const body: ErrorBody = {
       code: 'INTERNAL_ERROR',
       message: 'Something went wrong on the server.',

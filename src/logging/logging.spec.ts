@@ -4,11 +4,13 @@ import {
   INestApplication,
   Logger,
   ServiceUnavailableException,
+  UseFilters,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
+import { DomainErrorHttpFilter } from '../common/domain-error-http.filter';
 import { loadConfig } from '../config/app-config';
 import { requestLevel } from './logger-params';
 import { LoggingModule } from './logging.module';
@@ -35,6 +37,16 @@ class ProbeController {
   }
 }
 
+/** An API route behind the API's error filter that fails in a way nobody planned for. */
+@Controller('api')
+@UseFilters(DomainErrorHttpFilter)
+class FailingController {
+  @Get('broken')
+  broken() {
+    throw new TypeError('cannot read the record');
+  }
+}
+
 // One app for the file: nestjs-pino keeps one root logger per process.
 const lines: string[] = [];
 let app: INestApplication;
@@ -48,7 +60,7 @@ beforeAll(async () => {
   const capture: DestinationStream = { write: (line: string) => void lines.push(line) };
   const moduleRef = await Test.createTestingModule({
     imports: [LoggingModule.forRoot(config, capture)],
-    controllers: [ProbeController],
+    controllers: [ProbeController, FailingController],
   }).compile();
   app = moduleRef.createNestApplication({ bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
@@ -137,6 +149,29 @@ describe('logs through nestjs-pino', () => {
       res: { statusCode: 503 },
     });
     expect(requestLine).not.toHaveProperty('err');
+  });
+
+  it("an unexpected error behind the API's filter is logged with its stack and its request's reqId", async () => {
+    const from = lines.length;
+
+    const answer = await request(app.getHttpServer()).get('/api/broken?x=1').expect(500);
+
+    expect(answer.body).toEqual({
+      error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on the server.' },
+    });
+    const entries = written(from);
+    const requestLine = entries.find((e) => e.res !== undefined);
+    const errorLine = entries.find((e) => e.context === 'DomainErrorHttpFilter');
+    expect(requestLine?.reqId).toEqual(expect.any(Number));
+    expect(errorLine).toMatchObject({
+      level: 'error',
+      msg: 'GET /api/broken?x=1 failed',
+      reqId: requestLine?.reqId,
+      err: { type: 'TypeError', message: 'cannot read the record' },
+    });
+    expect((errorLine?.err as { stack?: string }).stack).toContain('FailingController.broken');
+    // The client is told nothing of it.
+    expect(answer.text).not.toContain('cannot read');
   });
 
   it('a successful probe is not logged at the default level', async () => {
