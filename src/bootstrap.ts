@@ -2,11 +2,12 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppLifecycle } from './common/app-lifecycle';
 import { AppConfig, loadConfig } from './config/app-config';
 import { RedisIoAdapter } from './gateway/redis-io.adapter';
+import { pinoLevel } from './logging/logger-params';
 import { serveOpenApi } from './openapi/openapi';
 import { AdapterClients } from './redis/adapter-clients';
 import { securityHeaders } from './web/security-headers';
@@ -24,6 +25,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoNestLogger));
+  // nestjs-pino keeps one pino logger per process, made for the first app: another app made in
+  // the same process (the tests make many) would otherwise log at the first one's level.
+  (await app.resolve(PinoLogger)).logger.level = pinoLevel(config);
   // Out now, not at listen: while boot waits for Redis (or fails), the lines so far are seen.
   app.flushLogs();
   // The adapter lives outside the module tree; its Redis connections come from the redis module.

@@ -2,6 +2,7 @@
 // room, the compare-and-set still deciding, and no answer other than a write given from a state
 // that was not freshly read. The store here is an in-memory model of the commit script's contract.
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type {
   CommitOptions,
   CommitResult,
@@ -119,6 +120,12 @@ class ModelStore {
     return Promise.resolve(this.rooms.delete(roomCode));
   }
 }
+
+// Conflict retries are logged at debug: Nest's default console logger, which these specs run
+// with, would print every one of them into the test output. Errors still show.
+beforeAll(() => {
+  Logger.overrideLogger(['error', 'fatal']);
+});
 
 function setup() {
   const store = new ModelStore();

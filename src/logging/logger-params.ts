@@ -15,6 +15,11 @@ const PINO_LEVEL: Record<AppConfig['logLevel'], Level> = {
   verbose: 'trace',
 };
 
+/** The pino level of this configuration's LOG_LEVEL. */
+export function pinoLevel(config: AppConfig): Level {
+  return PINO_LEVEL[config.logLevel];
+}
+
 /**
  * A backstop, not the rule: call sites never log a session token or a hand (docs/deployment.md,
  * "Logs"), and if one slips into a logged object it is censored.
@@ -47,7 +52,7 @@ type HttpOptions = Options<IncomingMessage, ServerResponse>;
 /** pino (level, time, redaction) and pino-http (one line per HTTP request) options. */
 export function httpLoggerOptions(config: AppConfig): HttpOptions {
   return {
-    level: PINO_LEVEL[config.logLevel],
+    level: pinoLevel(config),
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
