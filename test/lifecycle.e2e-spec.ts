@@ -1,8 +1,10 @@
 // The process as an operator runs it: `node dist/main.js` (built by the e2e globalSetup) failing
-// fast, refusing bad config, stopping cleanly on SIGTERM; and an app that leaves nothing behind.
+// fast, refusing bad config, stopping cleanly on SIGTERM; and an app that leaves nothing behind and
+// logs at its own LOG_LEVEL.
 // @redis-target single: the process against missing, late and private redis-servers.
 import { createServer, Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import request from 'supertest';
 import { createApp } from '../src/bootstrap';
 import { randomRoomCode, SHARED_REDIS_URL, testConfig, uniquePrefix } from './support/config';
@@ -76,6 +78,20 @@ describe('lifecycle', () => {
     } finally {
       await app?.close();
       await cleanupPrefix(config.redis.url, config.redis.keyPrefix);
+    }
+  });
+
+  // nestjs-pino makes one pino logger per process, for the first app: createApp sets its level.
+  it('an app made after another in the same process logs at its own LOG_LEVEL', async () => {
+    const apps: INestApplication[] = [];
+    try {
+      apps.push(await createApp(testConfig({ LOG_LEVEL: 'debug' })));
+      apps.push(await createApp(testConfig({ LOG_LEVEL: 'fatal' })));
+      const logger = (await apps[1]!.resolve(PinoLogger)).logger;
+      expect(logger.level).toBe('fatal');
+      expect(logger.isLevelEnabled('error')).toBe(false);
+    } finally {
+      for (const app of apps) await app.close();
     }
   });
 
