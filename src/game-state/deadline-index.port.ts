@@ -33,4 +33,10 @@ export interface DeadlineIndex {
   completeDeadline(roomCode: string, leasedUntil: number, next: number | null): Promise<boolean>;
   /** How many rooms have a deadline on record (due, leased or to come). */
   countDeadlines(): Promise<number>;
+  /**
+   * Moves up to `limit` of the first release's reconnect-grace timers (earliest first; that
+   * release kept them apart) into this index: each becomes its room's entry, unless the room's
+   * entry falls due sooner. Answers how many timers it took, malformed ones (dropped) included.
+   */
+  adoptLegacyGraceTimers(limit: number): Promise<number>;
 }

@@ -10,6 +10,7 @@ import { DeadlineMetrics } from './deadline.metrics';
 import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { InstanceLiveness } from './instance-liveness.service';
+import { LegacyGraceTimers } from './legacy-grace-timers.service';
 import { MovesService } from './moves.service';
 import { QuickMatchSeating } from './quick-match-seating.service';
 import { RoomBroadcaster } from './room-broadcaster';
@@ -21,7 +22,8 @@ import { WatchingService } from './watching.service';
 
 @Module({
   // The composition of the features with the store that implements their ports.
-  // RedisStoreModule itself for the DEADLINE_INDEX port the deadline runner consumes, and
+  // RedisStoreModule itself for the DEADLINE_INDEX port the deadline runner (and the first
+  // release's grace timers' move into it) consumes, and
   // RedisAdapterModule for the INSTANCE_MAIL port the broadcaster sends room changes through.
   imports: [
     RoomsModule.register(RedisStoreModule),
@@ -34,6 +36,7 @@ import { WatchingService } from './watching.service';
   providers: [
     DeadlineRunner,
     DeadlineMetrics,
+    LegacyGraceTimers,
     GameGateway,
     SeatingService,
     MovesService,

@@ -13,12 +13,14 @@ export interface DeadlineSettings {
  */
 export class RedisDeadlineOperations implements DeadlineIndex {
   private readonly key: string;
+  private readonly legacyKey: string;
 
   constructor(
     private readonly client: ScriptClient,
     settings: DeadlineSettings,
   ) {
     this.key = settings.keys.index(DEADLINES_INDEX);
+    this.legacyKey = settings.keys.legacyGraceTimers;
   }
 
   claimDueDeadlines(nowMs: number, leaseMs: number, limit: number): Promise<string[]> {
@@ -45,5 +47,25 @@ export class RedisDeadlineOperations implements DeadlineIndex {
 
   countDeadlines(): Promise<number> {
     return this.client.zcard(this.key);
+  }
+
+  /**
+   * Each timer is added to the index before it leaves the old set (the two keys may live on
+   * different Cluster nodes, so no script holds both): a failure in between leaves it to the next
+   * call, and adding it twice changes nothing.
+   */
+  async adoptLegacyGraceTimers(limit: number): Promise<number> {
+    const flat = await this.client.zrange(this.legacyKey, 0, limit - 1, 'WITHSCORES');
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const member = flat[i] as string;
+      const dueAt = Number(flat[i + 1]);
+      const [roomCode, playerId, disconnectedAt] = member.split('|');
+      // LT: a room whose entry falls due sooner keeps it (its state decides what is due then).
+      if (roomCode && playerId && disconnectedAt && Number.isFinite(dueAt)) {
+        await this.client.zadd(this.key, 'LT', dueAt, roomCode);
+      }
+      await this.client.zrem(this.legacyKey, member);
+    }
+    return flat.length / 2;
   }
 }

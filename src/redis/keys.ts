@@ -46,6 +46,14 @@ export class KeySpace {
     return `${this.prefix}index:${name}`;
   }
 
+  /**
+   * The first release's reconnect-grace timers: a sorted set, member `CODE|playerId|disconnectedAt`,
+   * score the due time (ms). Nothing writes it any more; its timers move into the deadline index.
+   */
+  get legacyGraceTimers(): string {
+    return `${this.prefix}timers:grace`;
+  }
+
   /** The activity index: a sorted set of room codes by last activity (ms). */
   get activeRooms(): string {
     return `${this.prefix}rooms:active`;

@@ -71,6 +71,7 @@ export abstract class RedisGameStore
   readonly claimDeadline = this.forward('deadlines', 'claimDeadline');
   readonly completeDeadline = this.forward('deadlines', 'completeDeadline');
   readonly countDeadlines = this.forward('deadlines', 'countDeadlines');
+  readonly adoptLegacyGraceTimers = this.forward('deadlines', 'adoptLegacyGraceTimers');
   readonly registerConnection = this.forward('instances', 'registerConnection');
   readonly unregisterConnection = this.forward('instances', 'unregisterConnection');
   readonly instanceHeartbeat = this.forward('instances', 'instanceHeartbeat');
