@@ -1,8 +1,8 @@
 // An upgrade from the first release: that release kept reconnect-grace deadlines in a sorted set
 // of their own (`timers:grace`), which this one does not read. Its timers move into the deadline
 // index, so a seat that dropped before the upgrade is still released when its grace runs out.
+// (The move itself, under every provider: test/store.contract.e2e-spec.ts.)
 import type { SeatedPlayer } from '../src/game-state/domain/types';
-import { DEADLINES_INDEX } from '../src/game-state/deadline-index.port';
 import type { GameStore } from '../src/redis/game-store';
 import { KeySpace } from '../src/redis/keys';
 import { GAME_STORE } from '../src/redis/redis.constants';
@@ -32,40 +32,6 @@ describe("the first release's reconnect-grace timers", () => {
 
   afterAll(() => {
     raw.disconnect();
-  });
-
-  it("move into the deadline index: the room's own entry when it falls due sooner, each once, malformed ones dropped", async () => {
-    ctx = await createStoreContext(testConfig());
-    const keys = new KeySpace(ctx.config.redis.keyPrefix);
-    const index = keys.index(DEADLINES_INDEX);
-    // SOON keeps its earlier entry, LATE's is brought forward, NEW gets one.
-    await raw.zadd(index, 1_000, 'SOON', 9_000, 'LATE');
-    await raw.zadd(
-      keys.legacyGraceTimers,
-      5_000,
-      'SOON|p1|4000',
-      5_000,
-      'LATE|p2|4000',
-      6_000,
-      'NEW|p3|5000',
-      7_000,
-      'no timer at all',
-    );
-
-    expect(await ctx.store.adoptLegacyGraceTimers(2)).toBe(2);
-    expect(await raw.zcard(keys.legacyGraceTimers)).toBe(2);
-    expect(await ctx.store.adoptLegacyGraceTimers(100)).toBe(2);
-
-    expect(await raw.zrange(index, 0, -1, 'WITHSCORES')).toEqual([
-      'SOON',
-      '1000',
-      'LATE',
-      '5000',
-      'NEW',
-      '6000',
-    ]);
-    expect(await raw.exists(keys.legacyGraceTimers)).toBe(0);
-    expect(await ctx.store.adoptLegacyGraceTimers(100)).toBe(0);
   });
 
   it('a seat that dropped before the upgrade is released when its grace has run out; a room without a timer is left alone', async () => {

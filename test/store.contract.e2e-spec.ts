@@ -720,6 +720,34 @@ describe.each(VARIANTS)('GameStore contract: $label', (variant) => {
       expect(await store.completeDeadline(moved, base + 81_000, null)).toBe(true);
     });
 
+    it("takes the first release's grace timers: the room's entry unless it falls due sooner, each once, malformed ones dropped", async () => {
+      const legacy = `${prefix}timers:grace`;
+      const index = `${prefix}index:${DEADLINES_INDEX}`;
+      const [soon, late, fresh] = [randomRoomCode(), randomRoomCode(), randomRoomCode()];
+      // `soon` keeps its earlier entry, `late`'s is brought forward, `fresh` gets one.
+      await redis.zadd(index, base + 1_000, soon, base + 9_000, late);
+      await redis.zadd(
+        legacy,
+        base + 5_000,
+        `${soon}|p1|${base}`,
+        base + 5_000,
+        `${late}|p2|${base}`,
+      );
+      await redis.zadd(legacy, base + 6_000, `${fresh}|p3|${base}`, base + 7_000, 'not a timer');
+
+      expect(await store.adoptLegacyGraceTimers(2)).toBe(2);
+      expect(await redis.zcard(legacy)).toBe(2);
+      expect(await store.adoptLegacyGraceTimers(100)).toBe(2);
+      expect(await store.adoptLegacyGraceTimers(100)).toBe(0);
+
+      expect(await redis.exists(legacy)).toBe(0);
+      expect([await scoreOf(soon), await scoreOf(late), await scoreOf(fresh)]).toEqual(
+        [base + 1_000, base + 5_000, base + 6_000].map(String),
+      );
+      expect(await redis.zscore(index, 'not a timer')).toBeNull();
+      await redis.zrem(index, soon, late, fresh);
+    });
+
     it('counts the deadlines on record, due or not', async () => {
       const before = await store.countDeadlines();
       const codes = [await roomDueAt(base + 10), await roomDueAt(base + 900_000)];
