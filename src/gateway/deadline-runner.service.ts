@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { dueActions, nextDeadline, turnDeadline } from '../game-state/domain/deadlines';
@@ -59,8 +60,7 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(DeadlineRunner.name);
   private readonly leaseMs: number;
   private readonly pollMs: number;
-  private interval: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
+  private readonly polls = new PeriodicTask(() => this.poll());
   /**
    * The local fast path: one timer per room this instance changed, due at its next deadline
    * (`dueAt`). A timer that fires before its room's newest `dueAt` waits on for the rest, so a
@@ -92,19 +92,14 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
   }
 
   onApplicationBootstrap(): void {
-    this.interval = setInterval(() => {
-      // A poll still waiting on Redis is not queued behind: the next one is due soon anyway.
-      if (!this.polling) this.polling = this.poll().finally(() => (this.polling = null));
-    }, this.pollMs);
+    this.polls.start(this.pollMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    await this.polling;
+    await this.polls.stop();
     await Promise.allSettled([...this.running.values()]);
   }
 

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { RoomsService } from '../rooms/rooms.service';
@@ -21,12 +22,10 @@ import { WatchingService } from './watching.service';
 @Injectable()
 export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(InstanceLiveness.name);
-  private interval: NodeJS.Timeout | null = null;
+  private readonly beats = new PeriodicTask(() => this.beat());
   private readonly later = new Set<NodeJS.Timeout>();
-  private beating: Promise<void> = Promise.resolve();
   private freeing: Promise<void> = Promise.resolve();
   private onRecord = false;
-  private inBeat = false;
 
   constructor(
     private readonly rooms: RoomsService,
@@ -37,12 +36,8 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
 
   /** Runs before the server listens: on record before the first socket can take a seat. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.beat();
-    this.interval = setInterval(() => {
-      // A beat still waiting on Redis is not queued behind: the next one is due soon anyway.
-      if (this.inBeat) return;
-      this.beating = this.beat();
-    }, this.config.game.timerPollMs);
+    await this.beats.runNow();
+    this.beats.start(this.config.game.timerPollMs);
   }
 
   /**
@@ -51,16 +46,13 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
    * freeing any seat a cut-short drain left behind.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
     for (const timer of this.later) clearTimeout(timer);
     this.later.clear();
-    await this.beating;
+    await this.beats.stop();
     await this.freeing;
   }
 
   private async beat(): Promise<void> {
-    this.inBeat = true;
     try {
       const { revived, dead } = await this.rooms.heartbeat();
       if (revived && this.onRecord) this.revive();
@@ -69,8 +61,6 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
       for (const instanceId of dead) this.queue(() => this.free(instanceId));
     } catch (error) {
       this.logger.warn(`heartbeat not recorded: ${String(error)}`);
-    } finally {
-      this.inBeat = false;
     }
   }
 

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { DEADLINE_INDEX, type DeadlineIndex } from '../game-state/deadline-index.port';
 
 /** Timers one call moves at most; a full batch is followed by another call at once. */
@@ -24,26 +25,19 @@ const SWEEP_MS = 60_000;
 @Injectable()
 export class LegacyGraceTimers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LegacyGraceTimers.name);
-  private interval: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeps = new PeriodicTask(() => this.adoptAll());
   private stopped = false;
 
   constructor(@Inject(DEADLINE_INDEX) private readonly index: DeadlineIndex) {}
 
   onApplicationBootstrap(): void {
-    this.sweep();
-    this.interval = setInterval(() => this.sweep(), SWEEP_MS);
+    void this.sweeps.runNow();
+    this.sweeps.start(SWEEP_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
-    await this.sweeping;
-  }
-
-  private sweep(): void {
-    this.sweeping ??= this.adoptAll().finally(() => (this.sweeping = null));
+    await this.sweeps.stop();
   }
 
   private async adoptAll(): Promise<void> {

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import type { MatchRecordStore } from './match-record-store.port';
@@ -27,8 +28,12 @@ const SWEEP_LIMIT = 20;
 @Injectable()
 export class RecordSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RecordSweeper.name);
-  private interval: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeps = new PeriodicTask(() =>
+    this.sweep(Date.now()).then(
+      () => undefined,
+      (error: unknown) => this.logger.warn(`records not swept: ${String(error)}`),
+    ),
+  );
 
   constructor(
     private readonly records: RecordsService,
@@ -37,19 +42,11 @@ export class RecordSweeper implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.interval = setInterval(() => {
-      this.sweeping ??= this.sweep(Date.now())
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn(`records not swept: ${String(error)}`))
-        .finally(() => (this.sweeping = null));
-    }, SWEEP_EVERY_MS);
-    this.interval.unref();
+    this.sweeps.start(SWEEP_EVERY_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.interval) clearInterval(this.interval);
-    this.interval = null;
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   /** One sweep at `now`: assembles what is overdue; answers how many records it stored. */
