@@ -85,7 +85,7 @@ describe('lifecycle', () => {
   it('an app made after another in the same process logs at its own LOG_LEVEL', async () => {
     const apps: INestApplication[] = [];
     try {
-      apps.push(await createApp(testConfig({ LOG_LEVEL: 'debug' })));
+      apps.push(await createApp(testConfig({ LOG_LEVEL: 'warn' })));
       apps.push(await createApp(testConfig({ LOG_LEVEL: 'fatal' })));
       const logger = (await apps[1]!.resolve(PinoLogger)).logger;
       expect(logger.level).toBe('fatal');
