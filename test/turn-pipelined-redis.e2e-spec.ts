@@ -1,7 +1,7 @@
 // The async path's and the adapter publisher's connection (TurnPipelinedRedis) on the shared
 // Redis: the commands of one event-loop turn are held in the socket and leave together at the
 // turn's end, each answered with its own reply, in order.
-// @redis-target single: a standalone connection's writes; on a Cluster ioredis auto-pipelines
+// @redis-target single: a standalone connection's writes (a Cluster does not pipeline: clusterOptionsFor)
 import Redis from 'ioredis';
 import { TurnPipelinedRedis } from '../src/redis/turn-pipelined-redis';
 import { uniquePrefix } from './support/config';

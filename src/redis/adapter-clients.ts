@@ -37,8 +37,8 @@ export function adapterRedisOptions(config: AppConfig, role: AdapterRole): Redis
   };
   if (role === 'sub') return options;
   // The publisher pipelines (a TurnPipelinedRedis: the publishes of one turn leave in one write;
-  // on a Cluster ioredis auto-pipelines them), and a publish gives up after the store's command
-  // timeout rather than queueing on.
+  // not on a Cluster, see adapterClusterOptions), and a publish gives up after the store's
+  // command timeout rather than queueing on.
   return { ...options, commandTimeout };
 }
 
@@ -48,7 +48,8 @@ export function adapterClusterOptions(config: AppConfig, role: AdapterRole): Clu
   return {
     lazyConnect,
     enableOfflineQueue,
-    enableAutoPipelining: role === 'pub',
+    // Not auto-pipelined, for the reason the store's Cluster connection is not (clusterOptionsFor).
+    enableAutoPipelining: false,
     clusterRetryStrategy: clusterOptionsFor(config, 'async').clusterRetryStrategy,
     redisOptions,
     // Sharded pub/sub keeps each channel on one shard instead of every node.

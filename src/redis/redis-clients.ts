@@ -87,7 +87,7 @@ export function redisOptionsFor(config: AppConfig, path: PathName): RedisOptions
   };
   if (path === 'async') {
     // Pipelined without auto-pipelining: a turn's commands leave in one write (TurnPipelinedRedis,
-    // see createStoreClient). A Cluster auto-pipelines instead (clusterOptionsFor).
+    // see createStoreClient). A Cluster does not pipeline (clusterOptionsFor).
     return {
       ...base,
       enableAutoPipelining: false,
@@ -104,8 +104,11 @@ export function clusterOptionsFor(config: AppConfig, path: PathName): ClusterOpt
   return {
     lazyConnect,
     enableOfflineQueue,
-    // A Cluster's node connections are ioredis's own: it pipelines each node's commands.
-    enableAutoPipelining: path === 'async',
+    // No auto-pipelining on a Cluster: ioredis batches it by node, and when a failover moves a
+    // slot it answers that slot's commands MOVED instead of following them (ioredis #2075),
+    // which reached players as INTERNAL_ERROR and could stall a table for good. Each command
+    // then pays its own write; redirections are followed command by command.
+    enableAutoPipelining: false,
     clusterRetryStrategy: retryStrategy,
     redisOptions,
   };

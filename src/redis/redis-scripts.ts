@@ -64,10 +64,8 @@ export function isCluster(client: RedisClient): boolean {
 export function defineScripts(client: RedisClient): ScriptClient {
   client.defineCommand('hokmLoadRoom', { numberOfKeys: 4, lua: LOAD_ROOM });
   // No fixed key count outside a Cluster: the activity index and the app's indexes follow the
-  // room's six keys there. On a Cluster the count is fixed (6): ioredis auto-pipelining routes
-  // a command by its first argument, and a leading key count would send every commit to the
-  // node owning slot("6") ("All keys in the pipeline should belong to the same slots
-  // allocation group").
+  // room's six keys there. On a Cluster the count is fixed (6): ioredis routes a command by its
+  // first key, and a leading key count would send every commit to the node owning slot("6").
   client.defineCommand(
     'hokmCommitRoom',
     isCluster(client) ? { numberOfKeys: 6, lua: COMMIT_ROOM } : { lua: COMMIT_ROOM },

@@ -18,8 +18,8 @@ interface CorkableStream {
  * a write (and a read on Redis) for every command or two. Here commands are written as they are
  * issued, into the corked socket: ioredis queues each for its reply at once and matches replies
  * in order, exactly as without the cork. A command waits no longer than the turn it was issued
- * in. Use with `enableAutoPipelining: false`; a Cluster auto-pipelines instead (one connection
- * per node, commands split by slot).
+ * in. Use with `enableAutoPipelining: false`. Not used on a Cluster, which writes each command
+ * as it comes (see clusterOptionsFor).
  */
 export class TurnPipelinedRedis extends Redis {
   private held: CorkableStream | null = null;
