@@ -7,25 +7,31 @@ import { waitFor } from './wait';
 const run = promisify(execFile);
 const REDIS_CLI = process.env.REDIS_CLI_BIN ?? '/usr/bin/redis-cli';
 
-/** A local Redis Cluster of this test's own: masters only, on free ports. */
+/** A local Redis Cluster of this test's own, on free ports. */
 export interface RedisClusterHandle {
   readonly nodes: Array<{ host: string; port: number }>;
   /** For REDIS_CLUSTER_NODES: `127.0.0.1:p1,127.0.0.1:p2,...` */
   readonly nodesEnv: string;
+  /** Every node's server, masters and replicas, to kill one. */
+  readonly servers: readonly RedisServerHandle[];
   stop(): Promise<void>;
 }
 
 /**
- * Starts `masters` redis-servers in cluster mode, joins them with `redis-cli --cluster create`
- * and waits until every node reports cluster_state:ok. Stop it in afterAll.
+ * Starts `masters` redis-servers in cluster mode (and `replicasPerMaster` replicas of each),
+ * joins them with `redis-cli --cluster create` and waits until every node reports
+ * cluster_state:ok. Stop it in afterAll.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+export async function startRedisCluster(
+  masters = 3,
+  replicasPerMaster = 0,
+): Promise<RedisClusterHandle> {
   const servers: RedisServerHandle[] = [];
   const stop = async () => {
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    for (let i = 0; i < masters; i++) {
+    for (let i = 0; i < masters * (1 + replicasPerMaster); i++) {
       servers.push(
         await startRedisServer([
           '--cluster-enabled',
@@ -34,6 +40,9 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
           'nodes.conf',
           '--cluster-node-timeout',
           '2000',
+          // A replica's first sync at once (the default waits 5 s for more replicas to come).
+          '--repl-diskless-sync-delay',
+          '0',
         ]),
       );
     }
@@ -43,7 +52,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
       'create',
       ...addresses,
       '--cluster-replicas',
-      '0',
+      String(replicasPerMaster),
       '--cluster-yes',
     ]);
     for (const server of servers) {
@@ -58,13 +67,91 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
         redis.disconnect();
       }
     }
+    // A replica that has not synced yet could not take its master's place.
+    const clients = servers.map((server) => new Redis(server.url, { maxRetriesPerRequest: 1 }));
+    try {
+      await waitFor(
+        `${masters * replicasPerMaster} replicas in sync`,
+        async () => {
+          const infos = await Promise.all(clients.map((c) => c.info('replication')));
+          const synced = infos.filter((info) => info.includes('master_link_status:up'));
+          return synced.length === masters * replicasPerMaster;
+        },
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
+    } finally {
+      for (const client of clients) client.disconnect();
+    }
     return {
       nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })),
       nodesEnv: addresses.join(','),
+      servers,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** One line of CLUSTER NODES: the node's port, whether it is a master, failed, and its slots. */
+interface NodeLine {
+  port: number;
+  master: boolean;
+  failed: boolean;
+  slots: Array<[number, number]>;
+}
+
+function clusterNodes(text: string): NodeLine[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [, address, flags, , , , , , ...slots] = line.split(' ');
+      return {
+        port: Number(/:(\d+)@/.exec(address ?? '')?.[1]),
+        master: (flags ?? '').includes('master'),
+        failed: /\bfail\b/.test(flags ?? ''),
+        slots: slots
+          .filter((s) => /^\d/.test(s))
+          .map((s) => s.split('-').map(Number))
+          .map(([a, b]) => [a!, b ?? a!] as [number, number]),
+      };
+    });
+}
+
+/** The port of the master that serves `key`'s slot now, as node `askPort` sees the cluster. */
+export async function masterOf(key: string, askPort: number): Promise<number> {
+  const redis = new Redis(askPort, '127.0.0.1', { maxRetriesPerRequest: 1 });
+  try {
+    const slot = await redis.cluster('KEYSLOT', key);
+    const master = clusterNodes(String(await redis.cluster('NODES'))).find(
+      (n) => n.master && !n.failed && n.slots.some(([a, b]) => slot >= a && slot <= b),
+    );
+    if (!master) throw new Error(`no master serves slot ${slot}`);
+    return master.port;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Waits until node `askPort` sees the dead master `deadPort` replaced: another master serves
+ * its slots and the cluster is ok again. Answers the new master's port.
+ */
+export async function waitForFailover(deadPort: number, askPort: number, key: string) {
+  const redis = new Redis(askPort, '127.0.0.1', { maxRetriesPerRequest: 1 });
+  try {
+    return await waitFor(
+      `a replica promoted in place of ${deadPort}`,
+      async () => {
+        if (!String(await redis.cluster('INFO')).includes('cluster_state:ok')) return undefined;
+        const port = await masterOf(key, askPort);
+        return port !== deadPort ? port : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+  } finally {
+    redis.disconnect();
   }
 }
