@@ -35,9 +35,9 @@ describe('a Redis Cluster master failover mid-hand', () => {
     instances = await spawnInstances(2, {
       REDIS_CLUSTER_NODES: cluster.nodesEnv,
       REDIS_KEY_PREFIX: uniquePrefix('cluster-failover'),
-      // The default liveness threshold, max(3 s, 10 x 500 ms), outlasts the failover (2-4 s
-      // with the cluster's 2 s node timeout): the instances do not take each other for dead.
-      TIMER_POLL_MS: '500',
+      // The liveness threshold, max(3 s, 10 x 1 s), outlasts the failover (3.5-5 s with the
+      // cluster's 2 s node timeout): the instances do not take each other for dead.
+      TIMER_POLL_MS: '1000',
     });
   }, 60_000);
 
