@@ -7,7 +7,7 @@
 // @redis-target single: it starts its own Redis Cluster with replicas, never the shared one.
 import type { SeatedGameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
-import { FailoverDriver } from './support/failover-play';
+import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
 import { seatSpread, spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import {
   masterOf,
@@ -42,8 +42,7 @@ describe('a Redis Cluster master failover mid-hand', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(drivers.map((d) => d.stop().catch(() => undefined)));
-    for (const d of drivers) for (const seat of d.table.seats) seat.closeAll();
+    await stopDrivers(drivers);
     await Promise.all(instances.map((i) => i.process.stop('SIGTERM')));
     await cluster?.stop();
   }, 30_000);
@@ -99,18 +98,9 @@ describe('a Redis Cluster master failover mid-hand', () => {
 
     // The matches finish, over the promoted replica.
     await Promise.all(drivers.map((d) => d.start((v) => v.phase === 'game_over')));
-    const lost = drivers.map((d) => d.lost());
-    const acked = drivers.reduce((n, d) => n + d.acked.length, 0);
-    const refused = new Map<string, number>();
-    for (const r of drivers.flatMap((d) => d.refusals)) {
-      refused.set(r.code, (refused.get(r.code) ?? 0) + 1);
-    }
-    const byCode = [...refused].map(([code, n]) => `${n} ${code}`).join(', ') || 'none';
     process.stdout.write(
-      `cluster failover: ${acked} moves acknowledged, requests refused (moves and reads): ` +
-        `${byCode}; acknowledged moves lost: ${lost.flat().length}; a replica ` +
-        `promoted ${promotedAfter} ms and the table on it moving again ${back} ms after the ` +
-        `master's SIGKILL\n`,
+      `cluster failover: ${failoverSummary(drivers)}; a replica promoted ${promotedAfter} ms ` +
+        `and the table on it moving again ${back} ms after the master's SIGKILL\n`,
     );
     for (const d of drivers) {
       expect(d.newest().phase).toBe('game_over');

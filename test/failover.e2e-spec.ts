@@ -6,7 +6,7 @@
 // @redis-target single: it starts its own replicated Redis with Sentinel, never the shared one.
 import type { SeatedGameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
-import { FailoverDriver } from './support/failover-play';
+import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
 import { legalMove } from './support/game-client';
 import { seatSpread, spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import { startSentinelSet, type SentinelSet } from './support/redis-sentinel';
@@ -85,8 +85,7 @@ describe.each([
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(drivers.map((d) => d.stop().catch(() => undefined)));
-    for (const d of drivers) for (const seat of d.table.seats) seat.closeAll();
+    await stopDrivers(drivers);
     await Promise.all(instances.map((i) => i.process.stop('SIGTERM')));
     await redis?.stop();
   }, 30_000);
@@ -200,17 +199,8 @@ describe.each([
 
     // The matches finish (over the new master).
     await Promise.all(drivers.map((d) => d.start((v) => v.phase === 'game_over')));
-    const lost = drivers.map((d) => d.lost());
-    const acked = drivers.reduce((n, d) => n + d.acked.length, 0);
-    const refused = new Map<string, number>();
-    for (const r of drivers.flatMap((d) => d.refusals)) {
-      refused.set(r.code, (refused.get(r.code) ?? 0) + 1);
-    }
-    const byCode = [...refused].map(([code, n]) => `${n} ${code}`).join(', ');
     process.stdout.write(
-      `failover with REDIS_WAIT_REPLICAS=${waitReplicas}: ${acked} moves acknowledged, ` +
-        `requests refused (moves and reads): ${byCode}; acknowledged moves lost: ` +
-        `${lost.flat().length} (per table ${lost.map((l) => l.length).join(', ')}); ` +
+      `failover with REDIS_WAIT_REPLICAS=${waitReplicas}: ${failoverSummary(drivers)}; ` +
         `a replica promoted ${promotedAfter} ms and every table moving ${backAt - killedAt} ms ` +
         `after the master's SIGKILL\n`,
     );

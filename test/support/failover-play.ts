@@ -202,3 +202,25 @@ export class FailoverDriver {
     }
   }
 }
+
+/** Stops every driver (a failure already reported is not thrown again) and closes its sockets. */
+export async function stopDrivers(drivers: readonly FailoverDriver[]): Promise<void> {
+  await Promise.all(drivers.map((d) => d.stop().catch(() => undefined)));
+  for (const d of drivers) for (const seat of d.table.seats) seat.closeAll();
+}
+
+/** What the drivers went through, for the suite's report line: acks, refusals by code, losses. */
+export function failoverSummary(drivers: readonly FailoverDriver[]): string {
+  const acked = drivers.reduce((n, d) => n + d.acked.length, 0);
+  const refused = new Map<string, number>();
+  for (const r of drivers.flatMap((d) => d.refusals)) {
+    refused.set(r.code, (refused.get(r.code) ?? 0) + 1);
+  }
+  const byCode = [...refused].map(([code, n]) => `${n} ${code}`).join(', ') || 'none';
+  const lost = drivers.map((d) => d.lost().length);
+  const total = lost.reduce((a, b) => a + b, 0);
+  return (
+    `${acked} moves acknowledged, requests refused (moves and reads): ${byCode}; ` +
+    `acknowledged moves lost: ${total} (per table ${lost.join(', ')})`
+  );
+}
