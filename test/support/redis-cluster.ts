@@ -20,7 +20,7 @@ export interface RedisClusterHandle {
 /**
  * Starts `masters` redis-servers in cluster mode (and `replicasPerMaster` replicas of each),
  * joins them with `redis-cli --cluster create` and waits until every node reports
- * cluster_state:ok. Stop it in afterAll.
+ * cluster_state:ok and every replica is in sync with its master. Stop it in afterAll.
  */
 export async function startRedisCluster(
   masters = 3,
@@ -137,7 +137,7 @@ export async function masterOf(key: string, askPort: number): Promise<number> {
 
 /**
  * Waits until node `askPort` sees the dead master `deadPort` replaced: another master serves
- * its slots and the cluster is ok again. Answers the new master's port.
+ * `key`'s slot and the cluster is ok again. Answers the new master's port.
  */
 export async function waitForFailover(deadPort: number, askPort: number, key: string) {
   const redis = new Redis(askPort, '127.0.0.1', { maxRetriesPerRequest: 1 });
