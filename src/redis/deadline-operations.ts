@@ -50,22 +50,27 @@ export class RedisDeadlineOperations implements DeadlineIndex {
   }
 
   /**
-   * Each timer is added to the index before it leaves the old set (the two keys may live on
-   * different Cluster nodes, so no script holds both): a failure in between leaves it to the next
-   * call, and adding it twice changes nothing.
+   * A batch's timers are added to the index (one ZADD) before they leave the old set (one ZREM):
+   * the two keys may live on different Cluster nodes, so no script holds both, and a failure in
+   * between leaves them to the next call, where adding them again changes nothing.
    */
   async adoptLegacyGraceTimers(limit: number): Promise<number> {
     const flat = await this.client.zrange(this.legacyKey, 0, limit - 1, 'WITHSCORES');
+    const members: string[] = [];
+    const entries: Array<number | string> = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const member = flat[i] as string;
       const dueAt = Number(flat[i + 1]);
       const [roomCode, playerId, disconnectedAt] = member.split('|');
-      // LT: a room whose entry falls due sooner keeps it (its state decides what is due then).
+      members.push(member);
       if (roomCode && playerId && disconnectedAt && Number.isFinite(dueAt)) {
-        await this.client.zadd(this.key, 'LT', dueAt, roomCode);
+        entries.push(dueAt, roomCode);
       }
-      await this.client.zrem(this.legacyKey, member);
     }
-    return flat.length / 2;
+    if (members.length === 0) return 0;
+    // LT: a room whose entry falls due sooner keeps it (its state decides what is due then).
+    if (entries.length > 0) await this.client.zadd(this.key, 'LT', ...entries);
+    await this.client.zrem(this.legacyKey, ...members);
+    return members.length;
   }
 }

@@ -120,16 +120,21 @@ function clusterNodes(text: string): NodeLine[] {
     });
 }
 
+/** The port of the master serving `key`'s slot, as the node behind `redis` sees the cluster. */
+async function masterSeenBy(redis: Redis, key: string): Promise<number> {
+  const slot = await redis.cluster('KEYSLOT', key);
+  const master = clusterNodes(String(await redis.cluster('NODES'))).find(
+    (n) => n.master && !n.failed && n.slots.some(([a, b]) => slot >= a && slot <= b),
+  );
+  if (!master) throw new Error(`no master serves slot ${slot}`);
+  return master.port;
+}
+
 /** The port of the master that serves `key`'s slot now, as node `askPort` sees the cluster. */
 export async function masterOf(key: string, askPort: number): Promise<number> {
   const redis = new Redis(askPort, '127.0.0.1', { maxRetriesPerRequest: 1 });
   try {
-    const slot = await redis.cluster('KEYSLOT', key);
-    const master = clusterNodes(String(await redis.cluster('NODES'))).find(
-      (n) => n.master && !n.failed && n.slots.some(([a, b]) => slot >= a && slot <= b),
-    );
-    if (!master) throw new Error(`no master serves slot ${slot}`);
-    return master.port;
+    return await masterSeenBy(redis, key);
   } finally {
     redis.disconnect();
   }
@@ -146,7 +151,7 @@ export async function waitForFailover(deadPort: number, askPort: number, key: st
       `a replica promoted in place of ${deadPort}`,
       async () => {
         if (!String(await redis.cluster('INFO')).includes('cluster_state:ok')) return undefined;
-        const port = await masterOf(key, askPort);
+        const port = await masterSeenBy(redis, key);
         return port !== deadPort ? port : undefined;
       },
       { timeoutMs: 20_000, intervalMs: 100 },
