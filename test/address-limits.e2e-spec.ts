@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Ack } from '../src/protocol/hokm-protocol';
 import { randomRoomCode, uniquePrefix } from './support/config';
 import { codeOf, GameClient, legalMove, type GameClientOptions } from './support/game-client';
+import { metricValue } from './support/metrics';
 import { spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import { REDIS_TARGET } from './support/redis-target';
 import { sleep } from './support/wait';
@@ -77,11 +78,7 @@ function guessToken(client: GameClient): Promise<Ack<unknown>> {
 }
 
 /** The value of one sample of `/metrics` on instance `i` (0 when absent). */
-async function metric(i: number, sample: string): Promise<number> {
-  const text = await (await fetch(`${instance(i).url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
-  return line ? Number(line.slice(sample.length + 1)) : 0;
-}
+const metric = (i: number, sample: string) => metricValue(instance(i).url, sample);
 
 /** Output lines of both instances that match `pattern`. */
 function logLines(pattern: RegExp): string[] {

@@ -4,7 +4,13 @@ import { applyAction, newRoom } from './domain/rules';
 import type { Action, DomainEvent, RoomState, Rng, Visibility } from './domain/types';
 import { ROOM_STORE } from './game-state.constants';
 import { RoomBusyError, RoomNotFoundError, RuleViolationError } from './game-state.errors';
-import { KnownRooms, type ArrivedPatch, type KnownRoom, type PatchedChange } from './known-rooms';
+import {
+  KnownRooms,
+  type ArrivedPatch,
+  type RoomIncarnation,
+  type KnownRoom,
+  type PatchedChange,
+} from './known-rooms';
 import { RoomChangeExtensions } from './room-change-extensions';
 import { diffRoom } from './room-diff';
 import type {
@@ -238,11 +244,12 @@ export class GameStateService {
 
   /**
    * A change another instance committed and sent as a patch (see changeOf): the state it leads
-   * to, remembered, when this instance holds the version it was made on (or that state already).
-   * Undefined when it does not: the room is then to be read (see load).
+   * to, remembered, when this instance holds the version it was made on (or that state already),
+   * as the state known here or as `delivered`, the one its sockets got last. Undefined when it
+   * does not: the room is then to be read (see load).
    */
-  observePatch(arrived: ArrivedPatch): RoomState | undefined {
-    return this.known.patched(arrived);
+  observePatch(arrived: ArrivedPatch, delivered?: RoomIncarnation): RoomState | undefined {
+    return this.known.patched(arrived, delivered);
   }
 
   /**

@@ -28,6 +28,12 @@ export interface PatchedChange {
   patch: RoomPatch;
 }
 
+/** A state of a room in one incarnation of its code. */
+export interface RoomIncarnation {
+  state: RoomState;
+  epoch: string;
+}
+
 /** Another instance's change as it arrives: the patch, what it leads to, and the watchers then. */
 export interface ArrivedPatch {
   roomCode: string;
@@ -83,16 +89,22 @@ export class KnownRooms {
   }
 
   /**
-   * The state another instance's patch leads to, remembered: `patch` is applied to the state
-   * known here when that is its base (in the same incarnation); when the state known here is the
-   * patched version already, that one. Undefined when this instance holds neither.
+   * The state another instance's patch leads to, remembered unless a newer one is: `patch` is
+   * applied to the state known here when that is its base (in the same incarnation), else to
+   * `delivered` (the version this instance's sockets got last) when that is; when the state known
+   * here is the patched version already, that one. Undefined when this instance holds none.
    */
-  patched({ roomCode, epoch, change, version, spectators }: ArrivedPatch): RoomState | undefined {
+  patched(arrived: ArrivedPatch, delivered?: RoomIncarnation): RoomState | undefined {
+    const { roomCode, epoch, change, version, spectators } = arrived;
     const room = this.rooms.get(roomCode);
-    if (!room || room.epoch !== epoch) return undefined;
-    if (room.state.version === version) return room.state;
-    if (room.state.version !== change.base) return undefined;
-    const state = applyPatch(room.state, change.patch, version);
+    if (room?.epoch === epoch && room.state.version === version) return room.state;
+    // The state known here may have moved past the base, the patch overtaken by a read (the answer
+    // to a lost compare-and-set) or by a commit here on the room as read from Redis.
+    const base = [room, delivered].find(
+      (known) => known?.epoch === epoch && known.state.version === change.base,
+    );
+    if (!base) return undefined;
+    const state = applyPatch(base.state, change.patch, version);
     this.remember({ state, epoch, spectators });
     return state;
   }

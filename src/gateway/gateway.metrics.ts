@@ -23,6 +23,8 @@ export class GatewayMetrics {
   private readonly latency: Histogram<'event'>;
   private readonly changesSent: Record<ChangeRoute, Counter.Internal>;
   private readonly changesReceived: Record<ChangeArrival, Counter.Internal>;
+  private readonly changesHeld: Counter;
+  private readonly skippedVersions: Counter;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -71,6 +73,28 @@ export class GatewayMetrics {
       patch: received.labels({ as: 'patch' }),
       read: received.labels({ as: 'read' }),
     };
+    this.changesHeld = new Counter({
+      name: 'hokm_room_changes_held_total',
+      help:
+        'Room changes that reached this instance before the change they follow, and waited for ' +
+        'it before going to its sockets',
+      registers,
+    });
+    this.skippedVersions = new Counter({
+      name: 'hokm_room_versions_skipped_total',
+      help:
+        "Room versions this instance's sockets never got: the change did not come within the " +
+        'wait (its sender died between commit and send, a Redis failover lost it)',
+      registers,
+    });
+  }
+
+  changeHeld(): void {
+    this.changesHeld.inc();
+  }
+
+  versionsSkipped(versions: number): void {
+    this.skippedVersions.inc(versions);
   }
 
   changeSent(route: ChangeRoute): void {

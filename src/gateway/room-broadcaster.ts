@@ -5,8 +5,9 @@ import { GameStateService } from '../game-state/game-state.service';
 import { TURN_CLOCK } from '../game-state/turn-clock.provider';
 import type { GameView, PushEvent, ServerPushes } from '../protocol/hokm-protocol';
 import { RoomsService } from '../rooms/rooms.service';
-import { instanceOfConnection } from './connection-ids';
+import { otherInstancesOf } from './connection-ids';
 import { DeadlineRunner } from './deadline-runner.service';
+import { DeliveryOrder } from './delivery-order';
 import { EncodedViews } from './encoded-views';
 import {
   ROOM_UPDATE,
@@ -19,13 +20,7 @@ import { GatewayMetrics } from './gateway.metrics';
 import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
 import type { JsonText } from './json-packet-encoder';
 import { decodeRoomMail, encodeRoomMail, wholeUpdate } from './room-mail';
-import { playerRoom, tableRoom, watchRoom } from './socket-seats';
-
-/** The room code of a table's or spectators' Socket.IO room (`room:CODE`, `watch:CODE`), or null. */
-function codeOfRoom(room: string): string | null {
-  const match = /^(?:room|watch):(.+)$/.exec(room);
-  return match?.[1] ?? null;
-}
+import { codeOfRoom, playerRoom, tableRoom, watchRoom } from './socket-seats';
 
 /** Each room event goes out as the push of the same name: its fields and the room's version. */
 type EventPushes = { [E in DomainEvent as E['type']]: Omit<E, 'type'> & { version: number } };
@@ -45,6 +40,15 @@ interface TableTarget {
 /** A view sent as its encoded text: the server's encoder writes JsonText as the JSON it holds. */
 const sentAs = (text: JsonText) => text as unknown as GameView;
 
+/** A change on its way to this instance's sockets, in its room's order. */
+interface LocalDelivery {
+  roomCode: string;
+  version: number;
+  update: RoomUpdate;
+  /** The room's incarnation, when known: the state can then be the base of the next patch. */
+  epoch: string | undefined;
+}
+
 /**
  * Pushes a room change to every seated player and spectator, wherever they are connected: sockets
  * on this instance get their `state` at once; each other instance that holds a socket of the room
@@ -60,8 +64,15 @@ const sentAs = (text: JsonText) => text as unknown as GameView;
 export class RoomBroadcaster {
   private readonly logger = new Logger(RoomBroadcaster.name);
   private namespace: GameNamespace | null = null;
-  /** The newest version delivered here, by room code (only rooms with a player or spectator here). */
-  private readonly delivered = new Map<string, number>();
+  /** Each room's changes to sockets here in version order (rooms with a socket here). */
+  private readonly order = new DeliveryOrder<LocalDelivery>(
+    ({ update }) => this.emitLocally(update),
+    (roomCode) => this.hasSockets(roomCode),
+    (roomCode, versions) => {
+      this.metrics.versionsSkipped(versions);
+      this.logger.warn({ roomCode, versions }, 'room versions never came: not pushed here');
+    },
+  );
 
   constructor(
     private readonly deadlines: DeadlineRunner,
@@ -87,7 +98,7 @@ export class RoomBroadcaster {
     // forgotten once no socket here sits at it or watches it.
     namespace.adapter.on('delete-room', (room: string) => {
       const code = codeOfRoom(room);
-      if (code !== null && !this.hasSockets(code)) this.delivered.delete(code);
+      if (code !== null && !this.hasSockets(code)) this.order.forget(code);
     });
   }
 
@@ -103,11 +114,12 @@ export class RoomBroadcaster {
       events,
       spectators: this.game.spectatorsOf(state.roomCode),
     };
-    const delivered = this.deliverLocally(update);
     // The epoch lets receivers remember the state for their next action on the room (see
     // GameStateService), so they need not read it from Redis.
     const epoch = this.game.knownAs(state)?.epoch;
-    const others = this.otherInstances(state, this.game.spectatorInstancesOf(state));
+    const delivered = this.deliverLocally(update, epoch);
+    const spectatorInstances = this.game.spectatorInstancesOf(state);
+    const others = otherInstancesOf(state, spectatorInstances, this.rooms.instanceId);
     if (others === null) {
       this.namespace.serverSideEmit(ROOM_UPDATE, wholeUpdate(update, epoch));
       this.metrics.changeSent('all');
@@ -150,35 +162,9 @@ export class RoomBroadcaster {
    * version has been delivered here since (the spectator then got that one, which says more).
    */
   sendSpectatorState(socket: GameSocket, state: RoomState, spectators: number): void {
-    const last = this.delivered.get(state.roomCode);
+    const last = this.order.newest(state.roomCode);
     if (last !== undefined && state.version < last) return;
     socket.emit('state', spectatorView(state, Date.now(), this.clock, spectators));
-  }
-
-  /**
-   * The other instances that hold a socket of the room: its connected seats' and its spectators'
-   * (as the commit of `state` counted them). Null when the room does not say: this instance did not
-   * commit `state` (a replayed commit answers the room as read), or a seat's connection id names
-   * no instance.
-   */
-  private otherInstances(
-    state: RoomState,
-    spectatorInstances: readonly string[] | undefined,
-  ): string[] | null {
-    if (spectatorInstances === undefined) return null;
-    const self = this.rooms.instanceId;
-    const others: string[] = [];
-    for (const player of state.players) {
-      if (!player.connected || player.bot === true) continue;
-      const instance =
-        player.connectionId === undefined ? null : instanceOfConnection(player.connectionId);
-      if (instance === null) return null;
-      if (instance !== self && !others.includes(instance)) others.push(instance);
-    }
-    for (const instance of spectatorInstances) {
-      if (instance !== self && !others.includes(instance)) others.push(instance);
-    }
-    return others;
   }
 
   /** A change another instance sent this one. */
@@ -199,17 +185,20 @@ export class RoomBroadcaster {
    * socket of the room just then) is answered by a read, and the room is delivered as it is now.
    */
   private receivePatch(update: RoomPatchUpdate): void {
-    const { roomCode, version, events, spectators } = update;
+    const { roomCode, version, events, spectators, epoch } = update;
     let state: RoomState | undefined;
     try {
-      state = this.game.observePatch(update);
+      // What the sockets here got last is a base too: the room known here may have moved past it.
+      const last = this.order.last(roomCode);
+      const delivered = last?.epoch && { state: last.update.state, epoch: last.epoch };
+      state = this.game.observePatch(update, delivered || undefined);
     } catch (error) {
       this.logger.error({ roomCode, err: error }, 'room patch from another instance not applied');
     }
     if (state) {
       this.metrics.changeReceived('patch');
       this.deadlines.observed(state);
-      this.deliverLocally({ state, events, spectators });
+      this.deliverLocally({ state, events, spectators }, epoch);
       return;
     }
     this.metrics.changeReceived('read');
@@ -217,13 +206,14 @@ export class RoomBroadcaster {
       (now) => {
         if (!now) return;
         this.deadlines.observed(now);
-        // The events belong to their version: a newer state says what they said, and more.
+        // The events belong to their version: a newer state says what they said, and more. The
+        // versions before it that are not here yet are not coming: the patch was one of them.
         const theirs = now.version === version ? events : [];
-        this.deliverLocally({
-          state: now,
-          events: theirs,
-          spectators: this.game.spectatorsOf(roomCode),
-        });
+        this.deliverLocally(
+          { state: now, events: theirs, spectators: this.game.spectatorsOf(roomCode) },
+          this.game.knownAs(now)?.epoch,
+          { skipGap: true },
+        );
       },
       (error: unknown) => {
         this.logger.error(
@@ -245,21 +235,34 @@ export class RoomBroadcaster {
     this.metrics.changeReceived('state');
     if (update.epoch !== undefined) this.game.observe(update.state, update.epoch, spectators);
     this.deadlines.observed(update.state);
-    this.deliverLocally({ ...update, spectators });
+    this.deliverLocally({ ...update, spectators }, update.epoch);
   }
 
-  private deliverLocally({ state, events, spectators = 0 }: RoomUpdate): boolean {
+  /**
+   * Hands a change to the sockets here in its room's order. Changes can reach here out of order
+   * (another instance's mail overtaken by a local commit made on the room read from Redis, or a
+   * flow that publishes after more awaits): one that comes before the change it follows waits
+   * for it (DeliveryOrder), and one older than what was delivered is dropped, since a client must
+   * never get an older version after a newer one. False when dropped.
+   */
+  private deliverLocally(
+    update: RoomUpdate,
+    epoch: string | undefined,
+    options?: { skipGap?: boolean },
+  ): boolean {
+    if (!this.namespace) return false;
+    const { roomCode, version } = update.state;
+    const outcome = this.order.offer({ roomCode, version, update, epoch }, options);
+    if (outcome === 'held') this.metrics.changeHeld();
+    return outcome !== 'stale';
+  }
+
+  private emitLocally({ state, events, spectators = 0 }: RoomUpdate): void {
     const ns = this.namespace;
-    if (!ns) return false;
+    if (!ns) return;
     const code = state.roomCode;
     const table = tableRoom(code);
     const watchers = watchRoom(code);
-    // Changes can reach here out of order (another instance's publish overtaken by a local one,
-    // or a flow that publishes after more awaits): a client must never get an older version
-    // after a newer one. The newer state already holds everything the older one said.
-    const last = this.delivered.get(code);
-    if (last !== undefined && state.version <= last) return false;
-    if (this.hasSockets(code)) this.delivered.set(code, state.version);
     try {
       // Players and spectators get the same informational events: one broadcast to both rooms.
       const target: TableTarget = ns.local.to([table, watchers]);
@@ -282,7 +285,6 @@ export class RoomBroadcaster {
     } catch (error) {
       this.logger.error({ roomCode: state.roomCode, err: error }, 'delivery failed');
     }
-    return true;
   }
 
   /** Whether a player or a spectator of the room has a socket on this instance. */

@@ -15,6 +15,12 @@ export const tableRoom = (roomCode: string) => `room:${roomCode}`;
 /** The spectators of a room on this instance: one broadcast (one encoded frame) reaches them all. */
 export const watchRoom = (roomCode: string) => `watch:${roomCode}`;
 
+/** The room code of a table's or spectators' Socket.IO room (`room:CODE`, `watch:CODE`), or null. */
+export function codeOfRoom(room: string): string | null {
+  const match = /^(?:room|watch):(.+)$/.exec(room);
+  return match?.[1] ?? null;
+}
+
 const REPLACED_MESSAGE = 'This seat was taken over by another connection.';
 const WATCHING_NO_SEAT = 'This connection is watching a table and holds no seat.';
 const WATCHING_ALREADY = 'This connection is watching a table; leave it first.';

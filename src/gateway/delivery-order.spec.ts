@@ -1,0 +1,106 @@
+import { DeliveryOrder, type OrderedChange } from './delivery-order';
+
+const change = (version: number, roomCode = 'ROOM'): OrderedChange => ({ roomCode, version });
+
+describe('DeliveryOrder', () => {
+  let sent: string[];
+  let skipped: Array<[string, number]>;
+  let tracked: Set<string>;
+  let order: DeliveryOrder<OrderedChange>;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    sent = [];
+    skipped = [];
+    tracked = new Set(['ROOM', 'OTHER']);
+    order = new DeliveryOrder(
+      (c) => sent.push(`${c.roomCode}:${c.version}`),
+      (code) => tracked.has(code),
+      (code, versions) => skipped.push([code, versions]),
+      500,
+    );
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('delivers versions in order and drops one as old as what was delivered', () => {
+    expect(order.offer(change(7))).toBe('delivered');
+    expect(order.offer(change(8))).toBe('delivered');
+    expect(order.offer(change(8))).toBe('stale');
+    expect(order.offer(change(6))).toBe('stale');
+    expect(sent).toEqual(['ROOM:7', 'ROOM:8']);
+    expect(order.newest('ROOM')).toBe(8);
+  });
+
+  it('holds a version that came before the one it follows, and delivers both in order', () => {
+    order.offer(change(3));
+    expect(order.offer(change(5))).toBe('held');
+    expect(order.offer(change(6))).toBe('held');
+    expect(order.offer(change(5))).toBe('stale');
+    expect(sent).toEqual(['ROOM:3']);
+    expect(order.offer(change(4))).toBe('delivered');
+    expect(sent).toEqual(['ROOM:3', 'ROOM:4', 'ROOM:5', 'ROOM:6']);
+    jest.advanceTimersByTime(1000);
+    expect(skipped).toEqual([]);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('keeps rooms apart', () => {
+    order.offer(change(1, 'ROOM'));
+    order.offer(change(9, 'OTHER'));
+    expect(order.offer(change(3, 'ROOM'))).toBe('held');
+    expect(order.offer(change(10, 'OTHER'))).toBe('delivered');
+    expect(sent).toEqual(['ROOM:1', 'OTHER:9', 'OTHER:10']);
+  });
+
+  it('gives up waiting after the hold: what waited goes out in order, the gap counted', () => {
+    order.offer(change(3));
+    order.offer(change(7));
+    order.offer(change(5));
+    jest.advanceTimersByTime(499);
+    expect(sent).toEqual(['ROOM:3']);
+    jest.advanceTimersByTime(1);
+    expect(sent).toEqual(['ROOM:3', 'ROOM:5', 'ROOM:7']);
+    expect(skipped).toEqual([['ROOM', 2]]);
+    expect(order.offer(change(6))).toBe('stale');
+    expect(order.offer(change(8))).toBe('delivered');
+  });
+
+  it('with skipGap delivers what is held before it, then it, at once', () => {
+    order.offer(change(3));
+    order.offer(change(5));
+    order.offer(change(9));
+    expect(order.offer(change(7), { skipGap: true })).toBe('delivered');
+    expect(sent).toEqual(['ROOM:3', 'ROOM:5', 'ROOM:7']);
+    // 4 and 6 are given up; 9 still waits for 8.
+    expect(skipped).toEqual([['ROOM', 2]]);
+    expect(order.offer(change(8))).toBe('delivered');
+    expect(sent).toEqual(['ROOM:3', 'ROOM:5', 'ROOM:7', 'ROOM:8', 'ROOM:9']);
+  });
+
+  it('counts the gap skipGap jumps when nothing was held', () => {
+    order.offer(change(3));
+    order.offer(change(6), { skipGap: true });
+    expect(sent).toEqual(['ROOM:3', 'ROOM:6']);
+    expect(skipped).toEqual([['ROOM', 2]]);
+  });
+
+  it('keeps no order for a room without a socket here', () => {
+    tracked.clear();
+    order.offer(change(3));
+    expect(order.offer(change(9))).toBe('delivered');
+    expect(order.offer(change(2))).toBe('delivered');
+    expect(order.newest('ROOM')).toBeUndefined();
+  });
+
+  it('forget drops the order and what was held (a later room may reuse the code)', () => {
+    order.offer(change(3));
+    order.offer(change(5));
+    order.forget('ROOM');
+    jest.advanceTimersByTime(1000);
+    expect(sent).toEqual(['ROOM:3']);
+    expect(order.offer(change(1))).toBe('delivered');
+  });
+});
