@@ -41,6 +41,8 @@ export class FailoverDriver {
   readonly lostByVersion = new Set<number>();
   private stopping = false;
   private running: Promise<SeatedGameView | null> | null = null;
+  /** Why the last start() ended with an error, if it did. */
+  private failure: Error | null = null;
 
   constructor(readonly table: SpreadTable) {}
 
@@ -61,9 +63,12 @@ export class FailoverDriver {
    */
   start(done: (view: SeatedGameView) => boolean): Promise<SeatedGameView | null> {
     this.stopping = false;
+    this.failure = null;
     this.running = this.loop(done);
     // Observed here too, so a failure while nobody awaits is reported by stop(), not unhandled.
-    this.running.catch(() => undefined);
+    this.running.catch((error: Error) => {
+      this.failure = error;
+    });
     return this.running;
   }
 
@@ -75,6 +80,30 @@ export class FailoverDriver {
 
   acksAfter(at: number): number {
     return this.acked.filter((m) => m.at > at).length;
+  }
+
+  /**
+   * The table as a failure message shows it: whether the driver failed, the acks and refusals
+   * since `since` (ms after it), and each seat's newest view.
+   */
+  describe(since: number): string {
+    const after = (at: number) => `${at - since}`;
+    const acks = this.acked.filter((m) => m.at > since).map((m) => after(m.at));
+    const refusals = this.refusals
+      .filter((r) => r.at > since)
+      .map((r) => `${r.code}@${after(r.at)}`);
+    const seats = this.table.seats.map((seat) => {
+      const view = latest(seat);
+      const shown = view ? `v${view.version} ${view.phase}, turn ${view.turn}` : 'no state';
+      return `  ${seat.label} (${seat.playerId}): ${shown}`;
+    });
+    const driver = this.failure ? `failed: ${this.failure.message}` : 'not failed';
+    return [
+      `table ${this.table.roomCode}: driver ${driver}`,
+      `  acks at (ms): ${acks.join(', ') || 'none'}`,
+      `  refusals at (ms): ${refusals.join(', ') || 'none'}`,
+      ...seats,
+    ].join('\n');
   }
 
   /**

@@ -66,6 +66,17 @@ export async function spawnInstances(
   }
 }
 
+/** The last `count` lines each instance printed, labelled, for a failure message. */
+export function outputTail(instances: readonly SpawnedInstance[], count = 40): string {
+  return instances
+    .flatMap((i) =>
+      i.process.lines
+        .slice(-count)
+        .map((l) => `${i.label} +${Math.round(l.atMs)} ms: ${l.text.slice(0, 400)}`),
+    )
+    .join('\n');
+}
+
 /** Waits for 200 from `/health` (bounded); rejects at once if the process exits. */
 export async function waitUntilReady(instance: SpawnedInstance, timeoutMs = 30_000) {
   let exited = false;
