@@ -100,9 +100,9 @@ export class KnownRooms {
     if (room?.epoch === epoch && room.state.version === version) return room.state;
     // The state known here may have moved past the base, the patch overtaken by a read (the answer
     // to a lost compare-and-set) or by a commit here on the room as read from Redis.
-    const base = [room, delivered].find(
-      (known) => known?.epoch === epoch && known.state.version === change.base,
-    );
+    const isBase = (known?: RoomIncarnation) =>
+      known?.epoch === epoch && known.state.version === change.base;
+    const base = isBase(room) ? room : isBase(delivered) ? delivered : undefined;
     if (!base) return undefined;
     const state = applyPatch(base.state, change.patch, version);
     this.remember({ state, epoch, spectators });

@@ -190,8 +190,9 @@ export class RoomBroadcaster {
     try {
       // What the sockets here got last is a base too: the room known here may have moved past it.
       const last = this.order.last(roomCode);
-      const delivered = last?.epoch && { state: last.update.state, epoch: last.epoch };
-      state = this.game.observePatch(update, delivered || undefined);
+      const delivered =
+        last?.epoch === undefined ? undefined : { state: last.update.state, epoch: last.epoch };
+      state = this.game.observePatch(update, delivered);
     } catch (error) {
       this.logger.error({ roomCode, err: error }, 'room patch from another instance not applied');
     }
