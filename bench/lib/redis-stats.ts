@@ -1,6 +1,6 @@
 // What Redis says about itself: INFO commandstats / memory / cpu, and the benchmark's own keys.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import * as sourceScripts from '../../src/redis/lua-scripts';
 
@@ -22,7 +22,8 @@ const OWN_COMMANDS = new Set(['info']);
  */
 export function scriptInternalCommands(mainJs: string | null): Set<string> {
   let scripts: { LOAD_ROOM: string; COMMIT_ROOM: string } = sourceScripts;
-  const built = mainJs ? join(dirname(mainJs), 'redis', 'lua-scripts.js') : null;
+  // Resolved: a relative --main (dist/main.js) is not a path require() takes as one.
+  const built = mainJs ? join(dirname(resolve(mainJs)), 'redis', 'lua-scripts.js') : null;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (built && existsSync(built)) scripts = require(built) as typeof scripts;
   return new Set(
