@@ -14,10 +14,9 @@ describe('bots at tables split over two instances', () => {
   let apps: GameApp[] = [];
 
   beforeAll(async () => {
-    const prefix = uniquePrefix('bot-order');
-    // The instances' timers poll often, so that the one that did not make a change often takes
-    // the bot's turn that follows it.
-    const env = { REDIS_KEY_PREFIX: prefix, TIMER_POLL_MS: '50' };
+    // With the test defaults bots move at once and each instance claims due turns every 50 ms,
+    // so the instance that did not make a change often takes the bot's turn that follows it.
+    const env = { REDIS_KEY_PREFIX: uniquePrefix('bot-order') };
     apps = [await startGameApp(env), await startGameApp(env)];
   });
 
