@@ -103,4 +103,32 @@ describe('DeliveryOrder', () => {
     expect(sent).toEqual(['ROOM:3']);
     expect(order.offer(change(1))).toBe('delivered');
   });
+
+  it('whenDelivered: nothing to wait for unless the version is held', async () => {
+    order.offer(change(3));
+    expect(order.whenDelivered('ROOM', 3)).toBeNull();
+    expect(order.whenDelivered('ROOM', 9)).toBeNull();
+    order.offer(change(5));
+    const events: string[] = [];
+    const waited = order
+      .whenDelivered('ROOM', 5)!
+      .then(() => events.push(`resolved, ${sent.join(' ')}`));
+    order.offer(change(4));
+    await waited;
+    expect(events).toEqual(['resolved, ROOM:3 ROOM:4 ROOM:5']);
+  });
+
+  it('whenDelivered resolves when the hold gives up, or the room is forgotten', async () => {
+    order.offer(change(3));
+    order.offer(change(5));
+    const released = order.whenDelivered('ROOM', 5)!;
+    jest.advanceTimersByTime(500);
+    await released;
+    expect(sent).toEqual(['ROOM:3', 'ROOM:5']);
+    order.offer(change(7));
+    const forgotten = order.whenDelivered('ROOM', 7)!;
+    order.forget('ROOM');
+    await forgotten;
+    expect(sent).toEqual(['ROOM:3', 'ROOM:5']);
+  });
 });

@@ -35,6 +35,8 @@ export class DeliveryOrder<T extends OrderedChange> {
   /** The change delivered last, by room. */
   private readonly delivered = new Map<string, T>();
   private readonly held = new Map<string, Held<T>>();
+  /** Who waits for a held version to be delivered, by room. */
+  private readonly waiting = new Map<string, Array<{ version: number; done: () => void }>>();
 
   constructor(
     private readonly deliver: (change: T) => void,
@@ -72,17 +74,42 @@ export class DeliveryOrder<T extends OrderedChange> {
     return 'delivered';
   }
 
+  /**
+   * Null when the version is not held here (delivered, dropped or never offered); else resolves
+   * once it has gone out (or been given up), within the hold.
+   */
+  whenDelivered(roomCode: string, version: number): Promise<void> | null {
+    if (!this.held.get(roomCode)?.changes.some((c) => c.version === version)) return null;
+    return new Promise((done) => {
+      const waiters = this.waiting.get(roomCode) ?? [];
+      waiters.push({ version, done });
+      this.waiting.set(roomCode, waiters);
+    });
+  }
+
   /** Forgets the room's order (no socket here any more: a later room may reuse the code). */
   forget(roomCode: string): void {
     const held = this.held.get(roomCode);
     if (held) clearTimeout(held.timer);
     this.held.delete(roomCode);
     this.delivered.delete(roomCode);
+    this.settle(roomCode, Infinity);
   }
 
   private send(change: T): void {
     if (this.tracked(change.roomCode)) this.delivered.set(change.roomCode, change);
     this.deliver(change);
+    this.settle(change.roomCode, change.version);
+  }
+
+  /** Resolves the waits for versions up to `version`. */
+  private settle(roomCode: string, version: number): void {
+    const waiters = this.waiting.get(roomCode);
+    if (!waiters) return;
+    const left = waiters.filter((w) => w.version > version);
+    for (const w of waiters) if (w.version <= version) w.done();
+    if (left.length > 0) this.waiting.set(roomCode, left);
+    else this.waiting.delete(roomCode);
   }
 
   /** False when the same version is held already. */

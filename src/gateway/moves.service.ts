@@ -56,6 +56,10 @@ export class MovesService {
   private async apply(roomCode: string, action: Action): Promise<void> {
     const change = await this.game.apply(roomCode, action);
     // A resume of a player who was not away changes nothing: nothing to tell.
-    if (change.events.length > 0) this.broadcaster.publish(change.state, change.events);
+    if (change.events.length === 0) return;
+    this.broadcaster.publish(change.state, change.events);
+    // The ack after the mover's own state push, also when that waits for the change before it.
+    const pending = this.broadcaster.pendingDelivery(change.state);
+    if (pending) await pending;
   }
 }

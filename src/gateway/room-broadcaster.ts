@@ -3,7 +3,7 @@ import { spectatorView } from '../game-state/domain/view';
 import type { DomainEvent, RoomState, TurnClock } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
 import { TURN_CLOCK } from '../game-state/turn-clock.provider';
-import type { GameView, PushEvent, ServerPushes } from '../protocol/hokm-protocol';
+import type { GameView } from '../protocol/hokm-protocol';
 import { RoomsService } from '../rooms/rooms.service';
 import { otherInstancesOf } from './connection-ids';
 import { DeadlineRunner } from './deadline-runner.service';
@@ -21,21 +21,7 @@ import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
 import type { JsonText } from './json-packet-encoder';
 import { decodeRoomMail, encodeRoomMail, wholeUpdate } from './room-mail';
 import { codeOfRoom, playerRoom, tableRoom, watchRoom } from './socket-seats';
-
-/** Each room event goes out as the push of the same name: its fields and the room's version. */
-type EventPushes = { [E in DomainEvent as E['type']]: Omit<E, 'type'> & { version: number } };
-/** Compiles only if every room event's push is the protocol's push of that name and shape. */
-type MatchingProtocol<T extends { [K in keyof T]: K extends PushEvent ? ServerPushes[K] : never }> =
-  T;
-type TablePushes = MatchingProtocol<EventPushes>;
-
-/**
- * A table's room on this instance, sent any push: socket.io's generics cannot tie a union's name
- * to its payload, so TablePushes above checks that pairing instead.
- */
-interface TableTarget {
-  emit(event: PushEvent, payload: ServerPushes[PushEvent]): boolean;
-}
+import type { TablePushes, TableTarget } from './table-pushes';
 
 /** A view sent as its encoded text: the server's encoder writes JsonText as the JSON it holds. */
 const sentAs = (text: JsonText) => text as unknown as GameView;
@@ -134,6 +120,15 @@ export class RoomBroadcaster {
     // The deadline the change started is in Redis already; this instance also acts on it on time.
     this.deadlines.afterChange(state);
     return delivered;
+  }
+
+  /**
+   * Null when `state` (a change just published) has gone to the sockets here; else resolves once
+   * it has, after the change before it (at most the hold). A move's ack waits for it, so that the
+   * mover's own state push comes first.
+   */
+  pendingDelivery(state: RoomState): Promise<void> | null {
+    return this.order.whenDelivered(state.roomCode, state.version);
   }
 
   /** Sends the receiver's own view to one player's sockets on this instance. */
