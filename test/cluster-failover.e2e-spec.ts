@@ -5,9 +5,9 @@
 // on a Cluster), so the suite reports, not forbids, acknowledged moves lost in that window; none
 // is ever applied twice.
 // @redis-target single: it starts its own Redis Cluster with replicas, never the shared one.
-import type { SeatedGameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
 import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
+import { cardsThisHand } from './support/game-client';
 import {
   outputTail,
   seatSpread,
@@ -24,11 +24,6 @@ import { waitFor } from './support/wait';
 
 const TABLES = 3;
 const BACK_WITHIN_MS = 30_000;
-
-/** Cards played so far in the current hand. */
-function cardsThisHand(view: SeatedGameView): number {
-  return (view.tricks[0] + view.tricks[1]) * 4 + view.currentTrick.length;
-}
 
 describe('a Redis Cluster master failover mid-hand', () => {
   let cluster: RedisClusterHandle | undefined;

@@ -3,6 +3,7 @@
 // who never come back are timed out by the surviving instances.
 import type { SeatedGameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
+import { cardsThisHand } from './support/game-client';
 import {
   ackedCards,
   allReach,
@@ -34,11 +35,6 @@ afterAll(async () => {
   await Promise.all(instances.map((i) => i.process.stop('SIGTERM')));
   await REDIS_TARGET.cleanup(prefix);
 }, 30_000);
-
-/** Cards played so far in the current hand. */
-function cardsThisHand(view: SeatedGameView): number {
-  return (view.tricks[0] + view.tricks[1]) * 4 + view.currentTrick.length;
-}
 
 describe('an instance killed mid-hand (SIGKILL)', () => {
   it('its players finish on other instances with every acknowledged move; absent players time out', async () => {

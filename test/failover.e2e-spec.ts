@@ -4,10 +4,9 @@
 // path, and the master SIGKILLed mid-hand. With REDIS_WAIT_REPLICAS=1 no acknowledged move is
 // lost; with 0 the suite reports how many were (what the setting buys).
 // @redis-target single: it starts its own replicated Redis with Sentinel, never the shared one.
-import type { SeatedGameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';
 import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
-import { legalMove } from './support/game-client';
+import { cardsThisHand, legalMove } from './support/game-client';
 import { seatSpread, spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import { startSentinelSet, type SentinelSet } from './support/redis-sentinel';
 import { waitFor } from './support/wait';
@@ -15,11 +14,6 @@ import { waitFor } from './support/wait';
 /** Tables playing through the failover (one more waits, for the stalled-replicas check). */
 const TABLES = 3;
 const BACK_WITHIN_MS = 30_000;
-
-/** Cards played so far in the current hand. */
-function cardsThisHand(view: SeatedGameView): number {
-  return (view.tricks[0] + view.tricks[1]) * 4 + view.currentTrick.length;
-}
 
 /** Polls every instance's /health until stopped: what a load balancer would have seen. */
 function watchHealth(instances: readonly SpawnedInstance[]) {

@@ -123,6 +123,11 @@ export function longestSuit(hand: readonly Card[]): Suit {
   return SUITS.reduce((best, suit) => (count(suit) > count(best) ? suit : best));
 }
 
+/** Cards played so far in the current hand. */
+export function cardsThisHand(view: SeatedGameView): number {
+  return (view.tricks[0] + view.tricks[1]) * 4 + view.currentTrick.length;
+}
+
 /** A legal move for `view.you` from their own SeatedGameView, or null if nothing is awaited from them. */
 export function legalMove(view: SeatedGameView): Move | null {
   if (view.turn !== view.you.playerId) return null;
