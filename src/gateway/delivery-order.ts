@@ -59,7 +59,7 @@ export class DeliveryOrder<T extends OrderedChange> {
    * Delivers `change` now if it is the next version of its room here (or the first seen), holds it
    * if a version before it has not come yet, drops it if a version as new was delivered. With
    * `skipGap` (the caller knows the versions in between will not come), what is held before it is
-   * delivered first and it goes out at once.
+   * delivered first and it goes out at once, unless the same version is held: that one goes out.
    */
   offer(change: T, { skipGap = false }: { skipGap?: boolean } = {}): DeliveryOutcome {
     const { roomCode, version } = change;
@@ -67,6 +67,13 @@ export class DeliveryOrder<T extends OrderedChange> {
     if (last !== undefined && version <= last) return 'stale';
     if (last !== undefined && version > last + 1 && !skipGap) {
       return this.hold(change) ? 'held' : 'stale';
+    }
+    if (skipGap && this.held.get(roomCode)?.changes.some((c) => c.version === version)) {
+      // The same version is held already, with what its maker said of it (its events): that one
+      // goes out, and what is held before it.
+      this.release(roomCode, version + 1);
+      this.drain(roomCode);
+      return 'delivered';
     }
     if (skipGap) this.release(roomCode, version);
     this.send(change);
