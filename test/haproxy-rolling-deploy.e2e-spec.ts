@@ -167,11 +167,19 @@ describe('three instances behind HAProxy (deploy/haproxy.cfg), restarted one aft
       const old = live[i] as SpawnedInstance;
       // The restart must hit players mid-match. HAProxy (leastconn) may have sent every table
       // seated since the last restart to the instances restarted before this one, and this one's
-      // own tables may have finished: wait until it holds a player again.
-      await waitFor(`a player on ${name}`, async () => (await socketsOn(old)) > 0, {
-        timeoutMs: 30_000,
-      });
-      await gate.pause();
+      // own tables may have finished: wait until it holds a player again. Checked with seating
+      // paused, just before the SIGTERM: a table that finished while tables were being seated
+      // could otherwise leave it empty by then.
+      await waitFor(
+        `a player on ${name}`,
+        async () => {
+          await gate.pause();
+          if ((await socketsOn(old)) > 0) return true;
+          gate.resume();
+          return false;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       const sigtermAt = performance.now();
       old.process.child.kill('SIGTERM');
       await lb.waitForStatus(name, (s) => s.startsWith('DOWN'), DRAIN_MS + 10_000);
