@@ -213,8 +213,9 @@ describe('the turn clock (TURN_SECONDS=2, one instance)', () => {
     expect(ack).toEqual({ ok: true, data: {} });
     const after = await idle.waitForState((v) => v.version > turn.version);
     expect(awayIn(after, idOf(idle))).toBe(false);
-    // Their count of timeouts went too: one more timeout does not make them away again.
-    const next = await theirTurn(idle, after.version);
+    // Their count of timeouts went too: one more timeout does not make them away again. Their
+    // next turn counts from their move (when they won the trick they lead it at once).
+    const next = await theirTurn(idle, turn.version);
     expect(next.turnRemainingMs).toBeGreaterThan(BOT_DELAY_MS * 2);
     const timeout = await idle.waitForPush(
       'turn_timeout',
