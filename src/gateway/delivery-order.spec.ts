@@ -143,4 +143,22 @@ describe('DeliveryOrder', () => {
     await forgotten;
     expect(sent).toEqual(['ROOM:3', 'ROOM:5']);
   });
+
+  it('deliveredSince: a change as new delivered after the mark, in that room only', () => {
+    order.offer(change(3));
+    order.offer(change(9, 'OTHER'));
+    const mark = order.mark();
+    // Delivered before the mark: a socket bound at the mark did not get it.
+    expect(order.deliveredSince('ROOM', mark, 3)).toBe(false);
+    order.offer(change(4));
+    expect(order.deliveredSince('ROOM', mark, 4)).toBe(true);
+    expect(order.deliveredSince('ROOM', mark, 3)).toBe(true);
+    expect(order.deliveredSince('ROOM', mark, 5)).toBe(false);
+    expect(order.deliveredSince('OTHER', mark, 9)).toBe(false);
+    // Held is not delivered; forgotten is not either.
+    order.offer(change(6));
+    expect(order.deliveredSince('ROOM', mark, 6)).toBe(false);
+    order.forget('ROOM');
+    expect(order.deliveredSince('ROOM', mark, 1)).toBe(false);
+  });
 });

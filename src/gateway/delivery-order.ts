@@ -34,6 +34,9 @@ interface Held<T> {
 export class DeliveryOrder<T extends OrderedChange> {
   /** The change delivered last, by room. */
   private readonly delivered = new Map<string, T>();
+  /** Deliveries so far (to tracked rooms), and the count at each room's last one. */
+  private deliveries = 0;
+  private readonly deliveredAt = new Map<string, number>();
   private readonly held = new Map<string, Held<T>>();
   /** Who waits for a held version to be delivered, by room. */
   private readonly waiting = new Map<string, Array<{ version: number; done: () => void }>>();
@@ -53,6 +56,17 @@ export class DeliveryOrder<T extends OrderedChange> {
   /** The change of the room delivered here last, if any. */
   last(roomCode: string): T | undefined {
     return this.delivered.get(roomCode);
+  }
+
+  /** How far delivery has got here, to ask `deliveredSince` about later. */
+  mark(): number {
+    return this.deliveries;
+  }
+
+  /** Whether a change of the room at least as new as `version` was delivered after `mark`. */
+  deliveredSince(roomCode: string, mark: number, version: number): boolean {
+    const at = this.deliveredAt.get(roomCode);
+    return at !== undefined && at > mark && (this.newest(roomCode) ?? -Infinity) >= version;
   }
 
   /**
@@ -100,11 +114,15 @@ export class DeliveryOrder<T extends OrderedChange> {
     if (held) clearTimeout(held.timer);
     this.held.delete(roomCode);
     this.delivered.delete(roomCode);
+    this.deliveredAt.delete(roomCode);
     this.settle(roomCode, Infinity);
   }
 
   private send(change: T): void {
-    if (this.tracked(change.roomCode)) this.delivered.set(change.roomCode, change);
+    if (this.tracked(change.roomCode)) {
+      this.delivered.set(change.roomCode, change);
+      this.deliveredAt.set(change.roomCode, ++this.deliveries);
+    }
     this.deliver(change);
     this.settle(change.roomCode, change.version);
   }

@@ -61,13 +61,15 @@ export class QuickMatchSeating {
       },
     );
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
+    const boundAt = this.broadcaster.deliveryMark();
     if (opened) {
       this.broadcaster.sendState(change.state, playerId);
     } else if (!this.broadcaster.publish(change.state, change.events)) {
       // A newer change of the room was delivered here first, maybe before this socket was in
-      // it: the room as it is now (best effort, the next change brings it anyway).
+      // it: the room as it is now (best effort, the next change brings it anyway), unless a
+      // change delivered meanwhile brought it as much.
       const now = await this.game.load(roomCode).catch(() => null);
-      if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId);
+      if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId, boundAt);
     }
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     this.logger.log(

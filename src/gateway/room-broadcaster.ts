@@ -131,13 +131,23 @@ export class RoomBroadcaster {
     return this.order.whenDelivered(state.roomCode, state.version);
   }
 
-  /** Sends the receiver's own view to one player's sockets on this instance. */
-  sendState(
-    state: RoomState,
-    playerId: string,
-    spectators = this.game.spectatorsOf(state.roomCode),
-  ): void {
+  /** How far delivery to the sockets here has got: a socket bound now gets every later change. */
+  deliveryMark(): number {
+    return this.order.mark();
+  }
+
+  /**
+   * Sends the player's own view of `state` to their sockets here. With `boundAt` (the delivery
+   * mark when the socket was bound, `state` read after that), not when a change delivered here
+   * since has brought the socket a version as new: it must not get an older one after it, nor
+   * the same one twice.
+   */
+  sendState(state: RoomState, playerId: string, boundAt?: number): void {
     if (!this.namespace?.adapter.rooms.get(playerRoom(playerId))?.size) return;
+    const told =
+      boundAt !== undefined && this.order.deliveredSince(state.roomCode, boundAt, state.version);
+    if (told) return;
+    const spectators = this.game.spectatorsOf(state.roomCode);
     this.sendView(new EncodedViews(state, Date.now(), this.clock, spectators), playerId);
   }
 
@@ -153,12 +163,13 @@ export class RoomBroadcaster {
   }
 
   /**
-   * A new spectator's first view, already bound to the room's spectators here: sent unless a newer
-   * version has been delivered here since (the spectator then got that one, which says more).
+   * A new spectator's first view of `state`, read after the socket was bound to the room's
+   * spectators here at delivery mark `boundAt`: sent unless a change delivered here since has
+   * brought the socket a version as new (which says as much or more).
    */
-  sendSpectatorState(socket: GameSocket, state: RoomState, spectators: number): void {
-    const last = this.order.newest(state.roomCode);
-    if (last !== undefined && state.version < last) return;
+  sendSpectatorState(socket: GameSocket, state: RoomState, boundAt: number): void {
+    if (this.order.deliveredSince(state.roomCode, boundAt, state.version)) return;
+    const spectators = this.game.spectatorsOf(state.roomCode);
     socket.emit('state', spectatorView(state, Date.now(), this.clock, spectators));
   }
 

@@ -221,14 +221,16 @@ export class SeatingService {
   }
 
   /**
-   * Publishes a change that just seated `playerId` on a socket of this instance. If a newer
-   * change of the room was delivered first (the broadcaster then drops this older one), that
-   * socket may have missed both: it gets the room as it is now.
+   * Publishes a change that just seated `playerId` on a socket of this instance (called right
+   * after the socket was bound). If a newer change of the room was delivered first (the
+   * broadcaster then drops this older one), that socket may have missed both: it gets the room as
+   * it is now, unless a change delivered meanwhile brought it as much.
    */
   private async announce(change: AppliedChange, playerId: string): Promise<void> {
+    const boundAt = this.broadcaster.deliveryMark();
     if (this.broadcaster.publish(change.state, change.events)) return;
     // Best effort: the change has landed, and the next one will bring the state anyway.
     const now = await this.game.load(change.state.roomCode).catch(() => null);
-    if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId);
+    if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId, boundAt);
   }
 }

@@ -36,6 +36,7 @@ export class WatchingService {
     // Bound before the room is read: a change landing meanwhile reaches the socket as a push,
     // and the read below is never older than what was delivered before it.
     this.seats.bindWatcher(socket, roomCode);
+    const boundAt = this.broadcaster.deliveryMark();
     let state;
     try {
       state = await this.game.load(roomCode);
@@ -44,7 +45,7 @@ export class WatchingService {
       await this.stop(socket, roomCode);
       throw error;
     }
-    this.broadcaster.sendSpectatorState(socket, state, this.game.spectatorsOf(roomCode));
+    this.broadcaster.sendSpectatorState(socket, state, boundAt);
     this.logger.log({ roomCode, socketId: socket.id, spectators: counted }, 'watching');
     return { roomCode };
   }
