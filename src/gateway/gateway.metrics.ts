@@ -25,6 +25,7 @@ export class GatewayMetrics {
   private readonly changesReceived: Record<ChangeArrival, Counter.Internal>;
   private readonly changesHeld: Counter;
   private readonly skippedVersions: Counter;
+  private readonly ackHolds: Histogram;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -87,6 +88,19 @@ export class GatewayMetrics {
         'wait (its sender died between commit and send, a Redis failover lost it)',
       registers,
     });
+    this.ackHolds = new Histogram({
+      name: 'hokm_move_ack_held_seconds',
+      help:
+        "Time a move's ack waited for the mover's own state push, held here for the change " +
+        'before it (moves whose push went out at once are not counted)',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+  }
+
+  /** A move's ack waited for its own held push since `startedAt` (performance.now()). */
+  ackHeld(startedAt: number): void {
+    this.ackHolds.observe((performance.now() - startedAt) / 1000);
   }
 
   changeHeld(): void {

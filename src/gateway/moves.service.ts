@@ -3,6 +3,7 @@ import type { Action } from '../game-state/domain/types';
 import { GameStateService } from '../game-state/game-state.service';
 import type { Card, Suit } from '../protocol/hokm-protocol';
 import type { GameSocket } from './game-socket';
+import { GatewayMetrics } from './gateway.metrics';
 import { RoomBroadcaster } from './room-broadcaster';
 import { SocketSeats } from './socket-seats';
 
@@ -16,6 +17,7 @@ export class MovesService {
     private readonly game: GameStateService,
     private readonly broadcaster: RoomBroadcaster,
     private readonly seats: SocketSeats,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** The hakem names the trump suit. */
@@ -60,6 +62,9 @@ export class MovesService {
     this.broadcaster.publish(change.state, change.events);
     // The ack after the mover's own state push, also when that waits for the change before it.
     const pending = this.broadcaster.pendingDelivery(change.state);
-    if (pending) await pending;
+    if (!pending) return;
+    const heldSince = performance.now();
+    await pending;
+    this.metrics.ackHeld(heldSince);
   }
 }
