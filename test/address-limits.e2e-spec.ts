@@ -3,7 +3,8 @@
 // its budget and recovers after the cool-down; other addresses, the right code from a fresh
 // address and the moves of seated players go on; a connection flood is refused at the
 // handshake with its reason; X-Forwarded-For is believed only from the named proxy; unknown
-// match ids over HTTP spend the same budget as codes and tokens over sockets. Clients
+// match ids over HTTP spend the same budget as codes and tokens over sockets; the public room
+// list over HTTP has a budget per second of its own. Clients
 // pick their source address in 127.0.0.0/8 (all loopback on Linux) to be different people.
 import { randomBytes } from 'node:crypto';
 import type { Ack } from '../src/protocol/hokm-protocol';
@@ -17,6 +18,7 @@ import { sleep } from './support/wait';
 const FAILURES = 6;
 const COOLDOWN_SECONDS = 5;
 const CONNECTIONS = 10;
+const LISTINGS = 5;
 /** The "load balancer" the instances trust: clients connecting from it name their address. */
 const PROXY = '127.0.0.1';
 
@@ -30,6 +32,7 @@ beforeAll(async () => {
     LOOKUP_FAILURES_PER_MINUTE: String(FAILURES),
     LOOKUP_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
     CONNECTIONS_PER_SECOND: String(CONNECTIONS),
+    LISTINGS_PER_SECOND: String(LISTINGS),
     TRUST_PROXY: PROXY,
   });
 }, 60_000);
@@ -309,5 +312,47 @@ describe('GET /api/matches/:id: the same budget as the sockets', () => {
     const socket = await connect(1, PROXY, { extraHeaders: { 'X-Forwarded-For': '203.0.113.70' } });
     expect(codeOf(await guessCode(socket))).toBe('RATE_LIMITED');
     expect((await lookupMatch(0, '203.0.113.71')).status).toBe(404);
+  });
+});
+
+describe('GET /api/rooms: a request budget per address and second, shared by both instances', () => {
+  /** The public room list from instance `i` as `client`, through the proxy. */
+  const list = (i: number, client: string) =>
+    fetch(`${instance(i).url}/api/rooms`, { headers: { 'X-Forwarded-For': client } });
+
+  it('refuses what is over the rate with its reason, serves everybody else, and again a second later', async () => {
+    const flooder = '203.0.113.80';
+    // Act: three times the rate at once, over both instances; another client meanwhile.
+    const responses = await Promise.all(
+      Array.from({ length: LISTINGS * 3 }, (_, n) => list(n % 2, flooder)),
+    );
+    const bystander = await list(1, '203.0.113.81');
+
+    // Assert: the rate is served, the rest refused with 429 RATE_LIMITED and Retry-After.
+    const served = responses.filter((r) => r.status === 200);
+    const refused = responses.filter((r) => r.status !== 200);
+    expect(served).toHaveLength(LISTINGS);
+    expect(refused).toHaveLength(LISTINGS * 2);
+    for (const response of refused) {
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'RATE_LIMITED',
+          message: 'Too many room listings from your address; retry in a second.',
+        },
+      });
+    }
+    expect(await served[0]!.json()).toEqual({ rooms: expect.any(Array) });
+    expect(bystander.status).toBe(200);
+    const reason = 'hokm_address_limit_refusals_total{reason="listing_rate"}';
+    expect((await metric(0, reason)) + (await metric(1, reason))).toBe(LISTINGS * 2);
+    expect(
+      logLines(/room-listing rate/).filter((l) => l.includes(`address=${flooder}`)),
+    ).toHaveLength(1);
+
+    // Act + Assert: a second later the address is served again.
+    await sleep(1100);
+    expect((await list(0, flooder)).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import { MetricsRegistry } from '../common/metrics-registry';
 
 /** Why a client was refused by its address's budget. */
-export type RefusalReason = 'lookup_cooldown' | 'connection_rate';
+export type RefusalReason = 'lookup_cooldown' | 'connection_rate' | 'listing_rate';
 
 /** The per-address limits of this instance, for `/metrics`. */
 @Injectable()
@@ -16,12 +16,12 @@ export class AbuseMetrics {
     const registers = [metrics.registry];
     this.refusals = new Counter({
       name: 'hokm_address_limit_refusals_total',
-      help: 'Lookups and connections refused by a per-address limit, by reason',
+      help: 'Lookups, connections and room listings refused by a per-address limit, by reason',
       labelNames: ['reason'],
       registers,
     });
-    // Both reasons show from the start, at 0, so a rate() over them is defined.
-    for (const reason of ['lookup_cooldown', 'connection_rate'] as const) {
+    // Every reason shows from the start, at 0, so a rate() over them is defined.
+    for (const reason of ['lookup_cooldown', 'connection_rate', 'listing_rate'] as const) {
       this.refusals.inc({ reason }, 0);
     }
     this.cooldowns = new Counter({

@@ -2,11 +2,13 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AbuseMetrics } from './abuse.metrics';
 import { ClientAddresses } from './client-address';
 import { ConnectionGuard } from './connection-guard.service';
+import { ListingGuard } from './listing-guard.service';
+import { ListingLimitInterceptor } from './listing-limit.interceptor';
 import { LookupLimitInterceptor } from './lookup-limit.interceptor';
 import { LookupGuard } from './lookup-guard.service';
 
 /**
- * Per-address limits (failed lookups, new connections) through the ADDRESS_LIMITS port, and who
+ * Per-address limits (failed lookups, new connections, room listings) through the ADDRESS_LIMITS port, and who
  * a request comes from. It names no store: the module that provides the port is passed in.
  */
 @Module({})
@@ -17,7 +19,14 @@ export class AbuseModule {
   static register(store: Type<unknown>): DynamicModule {
     let module = this.bound.get(store);
     if (!module) {
-      const services = [ClientAddresses, LookupGuard, ConnectionGuard, LookupLimitInterceptor];
+      const services = [
+        ClientAddresses,
+        LookupGuard,
+        ConnectionGuard,
+        LookupLimitInterceptor,
+        ListingGuard,
+        ListingLimitInterceptor,
+      ];
       module = {
         module: AbuseModule,
         imports: [store],

@@ -13,6 +13,8 @@ export interface LookupFailure {
 export interface AddressLimits {
   /** Counts a new connection of `key`; answers how many it opened in the current second. */
   countConnection(key: string): Promise<number>;
+  /** Counts a request of `key` for the public room list; answers how many in the current second. */
+  countListing(key: string): Promise<number>;
   /** Milliseconds left of `key`'s lookup cool-down; 0 when its lookups are served. */
   lookupCooldown(key: string): Promise<number>;
   /**

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
         lookupFailuresPerMinute: 60,
         lookupCooldownSeconds: 60,
         connectionsPerSecond: 20,
+        listingsPerSecond: 10,
         trustProxy: [],
       },
       shutdownGraceMs: 5000,

@@ -86,6 +86,7 @@ const envSchema = z.object({
   LOOKUP_FAILURES_PER_MINUTE: int(1, 1_000_000).default(60),
   LOOKUP_COOLDOWN_SECONDS: int(1, 24 * 3600).default(60),
   CONNECTIONS_PER_SECOND: int(1, 1_000_000).default(20),
+  LISTINGS_PER_SECOND: int(1, 1_000_000).default(10),
   // Unset: no proxy is trusted and X-Forwarded-For is ignored.
   TRUST_PROXY: proxyList.optional(),
   SOCKET_WRITE_COALESCING: bool.default(true),
@@ -186,6 +187,8 @@ const configSchema = envSchema.superRefine(checkRedisTopology).transform((e) => 
       lookupCooldownSeconds: e.LOOKUP_COOLDOWN_SECONDS,
       /** New Socket.IO connections an address may open per second. */
       connectionsPerSecond: e.CONNECTIONS_PER_SECOND,
+      /** `GET /api/rooms` requests an address may make per second. */
+      listingsPerSecond: e.LISTINGS_PER_SECOND,
       /** The proxies (IPs, CIDRs) whose X-Forwarded-For is believed; empty: none. */
       trustProxy: e.TRUST_PROXY ?? [],
     },

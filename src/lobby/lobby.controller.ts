@@ -1,4 +1,5 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query, UseFilters, UseInterceptors } from '@nestjs/common';
+import { ListingLimitInterceptor } from '../abuse/listing-limit.interceptor';
 import type { RoomSummary } from '../protocol/hokm-protocol';
 import { DomainErrorHttpFilter } from '../common/domain-error-http.filter';
 import { parseQueryLimit } from './lobby.payloads';
@@ -7,6 +8,8 @@ import { LobbyService } from './lobby.service';
 /** `GET /api/rooms?limit=N`: the public rooms, as `list_rooms` answers them. */
 @Controller('api/rooms')
 @UseFilters(DomainErrorHttpFilter)
+// Anyone may ask, so each address has a budget per second (LISTINGS_PER_SECOND).
+@UseInterceptors(ListingLimitInterceptor)
 export class LobbyController {
   constructor(private readonly lobby: LobbyService) {}
 

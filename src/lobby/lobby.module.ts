@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AbuseModule } from '../abuse/abuse.module';
 import { GameStateModule } from '../game-state/game-state.module';
 import { LobbyController } from './lobby.controller';
 import { LobbyIndexExtension } from './lobby-index.extension';
@@ -20,7 +21,8 @@ export class LobbyModule {
     if (!module) {
       module = {
         module: LobbyModule,
-        imports: [store, GameStateModule.register(store)],
+        // AbuseModule: GET /api/rooms spends the address's listing budget.
+        imports: [store, GameStateModule.register(store), AbuseModule.register(store)],
         controllers: [LobbyController],
         providers: [LobbyService, LobbyIndexExtension, QuickMatchService],
         exports: [LobbyService, QuickMatchService],

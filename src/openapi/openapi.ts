@@ -68,6 +68,10 @@ const ROUTES: Record<string, Partial<OperationObject>> = {
     responses: {
       '200': json('RoomList', 'The rooms'),
       '400': json('ErrorResponse', 'INVALID_PAYLOAD: a limit out of range'),
+      '429': json(
+        'ErrorResponse',
+        "RATE_LIMITED: the address's requests for the list used up LISTINGS_PER_SECOND (Retry-After)",
+      ),
     },
   },
 };

@@ -13,8 +13,8 @@ import { StoreMetrics } from './store-metrics';
 // Fixed windows that start with their first count: INCR, and the expiry set by the INCR that
 // created the key, in one script so a counter never outlives its window.
 
-/** KEYS connections; ARGV window ms. Returns the count in the window, this one included. */
-const COUNT_CONNECTION = `
+/** KEYS counter; ARGV window ms. Returns the count in the window, this one included. */
+const COUNT_IN_WINDOW = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
@@ -37,7 +37,7 @@ return { tonumber(ARGV[3]), 1 }
 `;
 
 type LimitClient = RedisClient & {
-  hokmCountConnection(connections: string, windowMs: number): Promise<number>;
+  hokmCountInWindow(counter: string, windowMs: number): Promise<number>;
   hokmCountLookupFailure(
     failures: string,
     cooldown: string,
@@ -60,7 +60,7 @@ export class RedisAddressLimits implements AddressLimits {
     private readonly keys: KeySpace,
     private readonly runner: RedisCommandRunner,
   ) {
-    client.defineCommand('hokmCountConnection', { numberOfKeys: 1, lua: COUNT_CONNECTION });
+    client.defineCommand('hokmCountInWindow', { numberOfKeys: 1, lua: COUNT_IN_WINDOW });
     client.defineCommand('hokmCountLookupFailure', {
       numberOfKeys: 2,
       lua: COUNT_LOOKUP_FAILURE,
@@ -71,8 +71,13 @@ export class RedisAddressLimits implements AddressLimits {
   countConnection(key: string): Promise<number> {
     const { connections } = this.keys.address(key);
     return this.runner.run('countConnection', () =>
-      this.client.hokmCountConnection(connections, 1000),
+      this.client.hokmCountInWindow(connections, 1000),
     );
+  }
+
+  countListing(key: string): Promise<number> {
+    const { listings } = this.keys.address(key);
+    return this.runner.run('countListing', () => this.client.hokmCountInWindow(listings, 1000));
   }
 
   async lookupCooldown(key: string): Promise<number> {

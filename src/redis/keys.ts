@@ -19,6 +19,8 @@ export interface RoomKeys {
 export interface AddressKeys {
   /** New connections in the current second (a counter that expires with the second). */
   connections: string;
+  /** Requests for the public room list in the current second (likewise). */
+  listings: string;
   /** Failed lookups in the current window (a counter that expires with the window). */
   lookupFailures: string;
   /** Present while the address's lookups are refused; expires when the cool-down ends. */
@@ -83,6 +85,7 @@ export class KeySpace {
     const base = `${this.prefix}addr:{${key}}`;
     return {
       connections: `${base}:connections`,
+      listings: `${base}:listings`,
       lookupFailures: `${base}:lookup-failures`,
       lookupCooldown: `${base}:lookup-cooldown`,
     };

@@ -26,6 +26,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     // Every test client comes from 127.0.0.1: the per-address limits out of the way (they are
     // tested, low, by test/address-limits.e2e-spec.ts).
     CONNECTIONS_PER_SECOND: '100000',
+    LISTINGS_PER_SECOND: '100000',
     LOOKUP_FAILURES_PER_MINUTE: '100000',
     // The turn clock off, as before it existed; the suites of the clock switch it on.
     TURN_SECONDS: '0',

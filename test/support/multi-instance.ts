@@ -21,6 +21,7 @@ export const INSTANCE_DEFAULTS: Record<string, string> = {
   RATE_LIMIT_PER_SECOND: '10000',
   // Every test client comes from 127.0.0.1; test/address-limits.e2e-spec.ts tests the limits.
   CONNECTIONS_PER_SECOND: '100000',
+  LISTINGS_PER_SECOND: '100000',
   LOOKUP_FAILURES_PER_MINUTE: '100000',
 };
 
