@@ -11,6 +11,7 @@ import { GameGateway } from './game.gateway';
 import { GatewayMetrics } from './gateway.metrics';
 import { InstanceLiveness } from './instance-liveness.service';
 import { LegacyGraceTimers } from './legacy-grace-timers.service';
+import { LocalRoomDelivery } from './local-room-delivery';
 import { MovesService } from './moves.service';
 import { QuickMatchSeating } from './quick-match-seating.service';
 import { RoomBroadcaster } from './room-broadcaster';
@@ -46,6 +47,7 @@ import { WatchingService } from './watching.service';
     SocketSeats,
     SeatBookkeeping,
     RoomBroadcaster,
+    LocalRoomDelivery,
     InstanceLiveness,
     GatewayMetrics,
   ],

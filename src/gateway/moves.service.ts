@@ -4,6 +4,7 @@ import { GameStateService } from '../game-state/game-state.service';
 import type { Card, Suit } from '../protocol/hokm-protocol';
 import type { GameSocket } from './game-socket';
 import { GatewayMetrics } from './gateway.metrics';
+import { LocalRoomDelivery } from './local-room-delivery';
 import { RoomBroadcaster } from './room-broadcaster';
 import { SocketSeats } from './socket-seats';
 
@@ -16,6 +17,7 @@ export class MovesService {
   constructor(
     private readonly game: GameStateService,
     private readonly broadcaster: RoomBroadcaster,
+    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     private readonly metrics: GatewayMetrics,
   ) {}
@@ -61,7 +63,7 @@ export class MovesService {
     if (change.events.length === 0) return;
     this.broadcaster.publish(change.state, change.events);
     // The ack after the mover's own state push, also when that waits for the change before it.
-    const pending = this.broadcaster.pendingDelivery(change.state);
+    const pending = this.local.whenDelivered(change.state);
     if (!pending) return;
     const heldSince = performance.now();
     await pending;

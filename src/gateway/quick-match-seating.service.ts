@@ -5,6 +5,7 @@ import type { SeatGrant } from '../protocol/hokm-protocol';
 import { RoomsService } from '../rooms/rooms.service';
 import type { GameSocket } from './game-socket';
 import type { Payload } from './payloads';
+import { LocalRoomDelivery } from './local-room-delivery';
 import { RoomBroadcaster } from './room-broadcaster';
 import { playerIn } from './room-state';
 import { SeatBookkeeping } from './seat-bookkeeping';
@@ -24,6 +25,7 @@ export class QuickMatchSeating {
     private readonly game: GameStateService,
     private readonly rooms: RoomsService,
     private readonly broadcaster: RoomBroadcaster,
+    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
   ) {}
@@ -61,15 +63,15 @@ export class QuickMatchSeating {
       },
     );
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
-    const boundAt = this.broadcaster.deliveryMark();
+    const boundAt = this.local.mark();
     if (opened) {
-      this.broadcaster.sendState(change.state, playerId);
+      this.local.sendState(change.state, playerId);
     } else if (!this.broadcaster.publish(change.state, change.events)) {
       // A newer change of the room was delivered here first, maybe before this socket was in
       // it: the room as it is now (best effort, the next change brings it anyway), unless a
       // change delivered meanwhile brought it as much.
       const now = await this.game.load(roomCode).catch(() => null);
-      if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId, boundAt);
+      if (now && playerIn(now, playerId)) this.local.sendState(now, playerId, boundAt);
     }
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     this.logger.log(

@@ -10,6 +10,7 @@ import type { ClientRequests, GameView, SeatGrant } from '../protocol/hokm-proto
 import type { GameSocket } from './game-socket';
 import { NotHostError } from './gateway.errors';
 import type { Payload } from './payloads';
+import { LocalRoomDelivery } from './local-room-delivery';
 import { RoomBroadcaster } from './room-broadcaster';
 import { isDeserted, playerIn } from './room-state';
 import { SeatBookkeeping } from './seat-bookkeeping';
@@ -32,6 +33,7 @@ export class SeatingService {
     private readonly rooms: RoomsService,
     private readonly game: GameStateService,
     private readonly broadcaster: RoomBroadcaster,
+    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
     @Inject(TURN_CLOCK) private readonly clock: TurnClock,
@@ -55,7 +57,7 @@ export class SeatingService {
     const roomCode = created.state.roomCode;
     await this.rooms.saveSession(sessionToken, { roomCode, playerId });
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
-    this.broadcaster.sendState(created.state, playerId);
+    this.local.sendState(created.state, playerId);
     this.logger.log({ roomCode, playerId }, 'created room');
     return { roomCode, playerId, sessionToken, seat: 0 };
   }
@@ -137,7 +139,7 @@ export class SeatingService {
     }
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // Pushed before the bookkeeping below, so no later change of the room can reach clients first.
-    if (change.events.length === 0) this.broadcaster.sendState(change.state, playerId);
+    if (change.events.length === 0) this.local.sendState(change.state, playerId);
     else await this.announce(change, playerId);
     // The seat is back whatever happens next (its grace deadline went with the commit), and the
     // session exists (it was just read), so this is best effort.
@@ -227,10 +229,10 @@ export class SeatingService {
    * it is now, unless a change delivered meanwhile brought it as much.
    */
   private async announce(change: AppliedChange, playerId: string): Promise<void> {
-    const boundAt = this.broadcaster.deliveryMark();
+    const boundAt = this.local.mark();
     if (this.broadcaster.publish(change.state, change.events)) return;
     // Best effort: the change has landed, and the next one will bring the state anyway.
     const now = await this.game.load(change.state.roomCode).catch(() => null);
-    if (now && playerIn(now, playerId)) this.broadcaster.sendState(now, playerId, boundAt);
+    if (now && playerIn(now, playerId)) this.local.sendState(now, playerId, boundAt);
   }
 }

@@ -8,7 +8,7 @@ import type { SpectatorGameView } from '../protocol/hokm-protocol';
 import { SpectatorsService } from '../rooms/spectators.service';
 import type { GameSocket } from './game-socket';
 import type { Payload } from './payloads';
-import { RoomBroadcaster } from './room-broadcaster';
+import { LocalRoomDelivery } from './local-room-delivery';
 import { SocketSeats } from './socket-seats';
 
 /**
@@ -23,7 +23,7 @@ export class WatchingService {
   constructor(
     private readonly game: GameStateService,
     private readonly spectators: SpectatorsService,
-    private readonly broadcaster: RoomBroadcaster,
+    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     @Inject(TURN_CLOCK) private readonly clock: TurnClock,
   ) {}
@@ -36,7 +36,7 @@ export class WatchingService {
     // Bound before the room is read: a change landing meanwhile reaches the socket as a push,
     // and the read below is never older than what was delivered before it.
     this.seats.bindWatcher(socket, roomCode);
-    const boundAt = this.broadcaster.deliveryMark();
+    const boundAt = this.local.mark();
     let state;
     try {
       state = await this.game.load(roomCode);
@@ -45,7 +45,7 @@ export class WatchingService {
       await this.stop(socket, roomCode);
       throw error;
     }
-    this.broadcaster.sendSpectatorState(socket, state, boundAt);
+    this.local.sendSpectatorState(socket, state, boundAt);
     this.logger.log({ roomCode, socketId: socket.id, spectators: counted }, 'watching');
     return { roomCode };
   }
