@@ -6,6 +6,7 @@ import { ADDRESS_LIMITS } from './abuse.constants';
 import { AbuseMetrics } from './abuse.metrics';
 import type { AddressLimits } from './address-limits.port';
 import { ClientAddresses } from './client-address';
+import { PerSecondBudget } from './per-second-budget';
 
 /** What a refused client's `connect_error` carries: `err.message`, and `err.data`. */
 export class ConnectionRefusedError extends Error {
@@ -24,44 +25,32 @@ export class ConnectionRefusedError extends Error {
  */
 @Injectable()
 export class ConnectionGuard {
-  private readonly logger = new Logger(ConnectionGuard.name);
-  private storeTrouble = false;
+  private readonly budget: PerSecondBudget;
 
   constructor(
-    @Inject(ADDRESS_LIMITS) private readonly limits: AddressLimits,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ADDRESS_LIMITS) limits: AddressLimits,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly addresses: ClientAddresses,
-    private readonly metrics: AbuseMetrics,
-  ) {}
+    metrics: AbuseMetrics,
+  ) {
+    const spec = {
+      count: (key: string) => limits.countConnection(key),
+      perSecond: config.addressLimits.connectionsPerSecond,
+      setting: 'connectionsPerSecond',
+      reason: 'connection_rate' as const,
+      overLine: 'address over its connection rate: new connections refused',
+      counted: 'connections',
+    };
+    this.budget = new PerSecondBudget(spec, metrics, new Logger(ConnectionGuard.name));
+  }
 
   /** For `namespace.use(...)`. Redis out of reach: admitted (the store's own errors tell). */
   readonly middleware = (
     socket: { request: IncomingMessage },
     next: (error?: ConnectionRefusedError) => void,
   ): void => {
-    const key = this.addresses.keyOf(socket.request);
-    const perSecond = this.config.addressLimits.connectionsPerSecond;
-    this.limits.countConnection(key).then(
-      (count) => {
-        this.storeTrouble = false;
-        if (count <= perSecond) return next();
-        this.metrics.refused('connection_rate');
-        // One line per address and second, however many connections it keeps opening.
-        if (count === perSecond + 1) {
-          this.logger.warn(
-            { address: key, connectionsPerSecond: perSecond },
-            'address over its connection rate: new connections refused',
-          );
-        }
-        next(new ConnectionRefusedError());
-      },
-      (error: unknown) => {
-        if (!this.storeTrouble) {
-          this.logger.warn(`connections not counted while the store fails: ${String(error)}`);
-        }
-        this.storeTrouble = true;
-        next();
-      },
-    );
+    void this.budget
+      .admit(this.addresses.keyOf(socket.request))
+      .then((admitted) => next(admitted ? undefined : new ConnectionRefusedError()));
   };
 }

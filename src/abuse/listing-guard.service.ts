@@ -4,46 +4,31 @@ import { APP_CONFIG } from '../config/config.constants';
 import { ADDRESS_LIMITS } from './abuse.constants';
 import { AbuseMetrics } from './abuse.metrics';
 import type { AddressLimits } from './address-limits.port';
+import { PerSecondBudget } from './per-second-budget';
 
-/**
- * The request budget of each client address on the public room list (LISTINGS_PER_SECOND, shared
- * by every instance). With Redis out of reach a request is admitted: the listing's own read then
- * answers for the store.
- */
+/** The request budget of each client address on the public room list (LISTINGS_PER_SECOND). */
 @Injectable()
 export class ListingGuard {
-  private readonly logger = new Logger(ListingGuard.name);
-  private storeTrouble = false;
+  private readonly budget: PerSecondBudget;
 
   constructor(
-    @Inject(ADDRESS_LIMITS) private readonly limits: AddressLimits,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly metrics: AbuseMetrics,
-  ) {}
+    @Inject(ADDRESS_LIMITS) limits: AddressLimits,
+    @Inject(APP_CONFIG) config: AppConfig,
+    metrics: AbuseMetrics,
+  ) {
+    const spec = {
+      count: (key: string) => limits.countListing(key),
+      perSecond: config.addressLimits.listingsPerSecond,
+      setting: 'listingsPerSecond',
+      reason: 'listing_rate' as const,
+      overLine: 'address over its room-listing rate: GET /api/rooms refused',
+      counted: 'room listings',
+    };
+    this.budget = new PerSecondBudget(spec, metrics, new Logger(ListingGuard.name));
+  }
 
   /** Counts a listing of `key`; false when it is over the address's rate (refused). */
-  async admit(key: string): Promise<boolean> {
-    const perSecond = this.config.addressLimits.listingsPerSecond;
-    let count: number;
-    try {
-      count = await this.limits.countListing(key);
-      this.storeTrouble = false;
-    } catch (error) {
-      if (!this.storeTrouble) {
-        this.logger.warn(`room listings not counted while the store fails: ${String(error)}`);
-      }
-      this.storeTrouble = true;
-      return true;
-    }
-    if (count <= perSecond) return true;
-    this.metrics.refused('listing_rate');
-    // One line per address and second, however many requests it keeps making.
-    if (count === perSecond + 1) {
-      this.logger.warn(
-        { address: key, listingsPerSecond: perSecond },
-        'address over its room-listing rate: GET /api/rooms refused',
-      );
-    }
-    return false;
+  admit(key: string): Promise<boolean> {
+    return this.budget.admit(key);
   }
 }

@@ -1,17 +1,10 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  NestInterceptor,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { from, Observable, switchMap } from 'rxjs';
-import type { ErrorBody } from '../protocol/hokm-protocol';
 import { ClientAddresses } from './client-address';
 import { ListingGuard } from './listing-guard.service';
+import { tooManyRequests } from './too-many-requests';
 
 /**
  * The listing budget on the public room list route (`@UseInterceptors(ListingLimitInterceptor)`):
@@ -30,12 +23,8 @@ export class ListingLimitInterceptor implements NestInterceptor {
     return from(this.listings.admit(key)).pipe(
       switchMap((admitted) => {
         if (admitted) return next.handle();
-        http.getResponse<Response>().setHeader('Retry-After', '1');
-        const body: ErrorBody = {
-          code: 'RATE_LIMITED',
-          message: 'Too many room listings from your address; retry in a second.',
-        };
-        throw new HttpException({ error: body }, HttpStatus.TOO_MANY_REQUESTS);
+        const message = 'Too many room listings from your address; retry in a second.';
+        throw tooManyRequests(http.getResponse<Response>(), message, 1);
       }),
     );
   }

@@ -12,6 +12,7 @@ import { catchError, from, Observable, switchMap, throwError } from 'rxjs';
 import { LookupsCooledDownError } from './abuse.errors';
 import { ClientAddresses } from './client-address';
 import { isLookupFailure, LookupGuard } from './lookup-guard.service';
+import { tooManyRequests } from './too-many-requests';
 
 /** A 404 however the route says it: a domain error (MATCH_NOT_FOUND...) or a NotFoundException. */
 function isNotFound(error: unknown): boolean {
@@ -39,11 +40,9 @@ export class LookupLimitInterceptor implements NestInterceptor {
     return from(this.lookups.admit(key)).pipe(
       catchError((error: unknown) => {
         if (!(error instanceof LookupsCooledDownError)) return throwError(() => error);
-        http
-          .getResponse<Response>()
-          .setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
-        const body = { error: { code: error.code, message: error.message } };
-        return throwError(() => new HttpException(body, HttpStatus.TOO_MANY_REQUESTS));
+        const response = http.getResponse<Response>();
+        const retryAfter = Math.ceil(error.retryAfterMs / 1000);
+        return throwError(() => tooManyRequests(response, error.message, retryAfter));
       }),
       switchMap(() =>
         next
