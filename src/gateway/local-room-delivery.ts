@@ -15,8 +15,8 @@ import type { TablePushes, TableTarget } from './table-pushes';
 /** A view sent as its encoded text: the server's encoder writes JsonText as the JSON it holds. */
 const sentAs = (text: JsonText) => text as unknown as GameView;
 
-/** A change on its way to this instance's sockets, in its room's order. */
-interface LocalDelivery {
+/** A change of a room for the sockets here, in its room's order. */
+interface LocalChange {
   roomCode: string;
   version: number;
   update: RoomUpdate;
@@ -37,7 +37,7 @@ interface LocalDelivery {
 export class LocalRoomDelivery {
   private readonly logger = new Logger(LocalRoomDelivery.name);
   private namespace: GameNamespace | null = null;
-  private readonly order = new DeliveryOrder<LocalDelivery>(
+  private readonly order = new DeliveryOrder<LocalChange>(
     ({ update }) => this.emit(update),
     (roomCode) => this.hasSockets(roomCode),
     (roomCode, versions) => {
