@@ -160,3 +160,45 @@ export async function waitForFailover(deadPort: number, askPort: number, key: st
     redis.disconnect();
   }
 }
+
+/**
+ * Moves `key`'s slot from the master on `fromPort` to the one on `toPort` as
+ * `redis-cli --cluster reshard` does: the target importing, the source migrating, the keys moved
+ * `batch` at a time with MIGRATE (`pauseMs` after each batch, so that clients meet the slot half
+ * moved: ASK redirections, TRYAGAIN for a script whose keys are split), then the slot's new owner
+ * told to every master of `masterPorts`. Answers the number of keys moved.
+ */
+export async function migrateSlot(
+  fromPort: number,
+  toPort: number,
+  key: string,
+  masterPorts: readonly number[],
+  { batch = 1, pauseMs = 0 }: { batch?: number; pauseMs?: number } = {},
+): Promise<number> {
+  const connect = (port: number) => new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+  const source = connect(fromPort);
+  const target = connect(toPort);
+  const others = masterPorts.filter((p) => p !== fromPort && p !== toPort).map(connect);
+  try {
+    const slot = await source.cluster('KEYSLOT', key);
+    const sourceId = String(await source.cluster('MYID'));
+    const targetId = String(await target.cluster('MYID'));
+    await target.cluster('SETSLOT', slot, 'IMPORTING', sourceId);
+    await source.cluster('SETSLOT', slot, 'MIGRATING', targetId);
+    let moved = 0;
+    for (;;) {
+      const keys = await source.cluster('GETKEYSINSLOT', slot, batch);
+      if (keys.length === 0) break;
+      await source.call('MIGRATE', '127.0.0.1', toPort, '', 0, 5000, 'KEYS', ...keys);
+      moved += keys.length;
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    // The target first, then the source, then the rest (the order redis-cli uses).
+    for (const node of [target, source, ...others]) {
+      await node.cluster('SETSLOT', slot, 'NODE', targetId);
+    }
+    return moved;
+  } finally {
+    for (const node of [source, target, ...others]) node.disconnect();
+  }
+}
