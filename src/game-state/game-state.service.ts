@@ -13,6 +13,7 @@ import {
 } from './known-rooms';
 import { RoomChangeExtensions } from './room-change-extensions';
 import { diffRoom } from './room-diff';
+import { knownRoomOf } from './room-snapshot';
 import type {
   CommitOptions,
   CommitResult,
@@ -38,29 +39,6 @@ export const COMMIT_REPLAYS = 3;
 
 function timed(action: Action): Action {
   return action.at === undefined ? { ...action, at: Date.now() } : action;
-}
-
-function toState(snapshot: RoomSnapshot): RoomState {
-  return {
-    roomCode: snapshot.roomCode,
-    version: snapshot.version,
-    phase: snapshot.phase,
-    targetScore: snapshot.targetScore,
-    hostId: snapshot.hostId,
-    players: snapshot.players,
-    match: snapshot.match,
-    visibility: snapshot.visibility ?? 'private',
-    createdAt: snapshot.createdAt,
-  };
-}
-
-function toKnown(snapshot: RoomSnapshot): KnownRoom {
-  return {
-    state: toState(snapshot),
-    epoch: snapshot.epoch,
-    matchJson: snapshot.matchJson,
-    spectators: snapshot.spectators,
-  };
 }
 
 /**
@@ -204,7 +182,7 @@ export class GameStateService {
         this.known.forget(roomCode);
         throw new RoomBusyError();
       }
-      room = commit.current ? this.known.remember(toKnown(commit.current)) : undefined;
+      room = commit.current ? this.known.remember(knownRoomOf(commit.current)) : undefined;
       fresh = room !== undefined;
     }
   }
@@ -297,6 +275,6 @@ export class GameStateService {
       this.known.forget(roomCode);
       return undefined;
     }
-    return this.known.remember(toKnown(snapshot));
+    return this.known.remember(knownRoomOf(snapshot));
   }
 }
