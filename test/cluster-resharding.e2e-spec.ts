@@ -73,7 +73,8 @@ describe('a Redis Cluster slot moved to another master mid-hand', () => {
     expect(moved).toBeGreaterThan(1);
     expect(await masterOf(roomTag, ports[0]!)).toBe(to);
 
-    // The moving table went on during the move and after it.
+    // The moving table plays on after the move (how many of its moves were acknowledged while
+    // its keys were split is reported below, not asserted: it stalls then, by design).
     const during = moving.acked.filter((m) => m.at >= startedAt && m.at <= startedAt + tookMs);
     await waitFor(
       'the table moving after the slot moved',
