@@ -6,14 +6,14 @@
 // is ever applied twice.
 // @redis-target single: it starts its own Redis Cluster with replicas, never the shared one.
 import { uniquePrefix } from './support/config';
-import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
-import { cardsThisHand } from './support/game-client';
 import {
-  outputTail,
-  seatSpread,
-  spawnInstances,
-  type SpawnedInstance,
-} from './support/multi-instance';
+  failoverSummary,
+  playingOn,
+  stopDrivers,
+  tablesInPlay,
+  type FailoverDriver,
+} from './support/failover-play';
+import { outputTail, spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import {
   masterOf,
   startRedisCluster,
@@ -28,7 +28,7 @@ const BACK_WITHIN_MS = 30_000;
 describe('a Redis Cluster master failover mid-hand', () => {
   let cluster: RedisClusterHandle | undefined;
   let instances: SpawnedInstance[] = [];
-  let drivers: FailoverDriver[] = [];
+  const drivers: FailoverDriver[] = [];
 
   beforeAll(async () => {
     cluster = await startRedisCluster(3, 1);
@@ -48,27 +48,13 @@ describe('a Redis Cluster master failover mid-hand', () => {
   }, 30_000);
 
   it('a replica takes the slots over, the table on the dead master moves again by itself, and every match finishes', async () => {
-    const tables = await Promise.all(
-      Array.from({ length: TABLES }, (_, offset) =>
-        seatSpread(instances, { targetScore: 1, offset, label: `C${offset}` }),
-      ),
-    );
-    drivers = tables.map((t) => new FailoverDriver(t));
-    await Promise.all(
-      drivers.map((d, i) => d.start((v) => v.phase === 'gameplay' && cardsThisHand(v) >= 3 + i)),
-    );
-    const movingSince = Date.now();
-    for (const d of drivers) void d.start((v) => v.phase === 'game_over');
-    await waitFor(
-      'a few moves under way',
-      () => drivers.every((d) => d.acksAfter(movingSince) >= 2),
-      { timeoutMs: 10_000, intervalMs: 5 },
-    );
+    await tablesInPlay(instances, { count: TABLES, label: 'C', firstCards: 3 }, drivers);
+    await playingOn(drivers);
 
     // The master of the first table's room (its keys share the room code's hash tag) dies
     // mid-match; the other tables may be on other masters and play on meanwhile.
     const stranded = drivers[0]!;
-    const roomTag = `{${tables[0]!.roomCode}}`;
+    const roomTag = `{${stranded.table.roomCode}}`;
     const servers = cluster!.servers;
     const victimPort = await masterOf(roomTag, servers[0]!.port);
     const victim = servers.find((s) => s.port === victimPort)!;

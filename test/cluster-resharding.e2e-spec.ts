@@ -6,14 +6,14 @@
 // every match finishes on the slot's new master.
 // @redis-target single: it starts its own Redis Cluster and reshards it, never the shared one.
 import { uniquePrefix } from './support/config';
-import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
-import { cardsThisHand } from './support/game-client';
 import {
-  outputTail,
-  seatSpread,
-  spawnInstances,
-  type SpawnedInstance,
-} from './support/multi-instance';
+  failoverSummary,
+  playingOn,
+  stopDrivers,
+  tablesInPlay,
+  type FailoverDriver,
+} from './support/failover-play';
+import { outputTail, spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import {
   masterOf,
   migrateSlot,
@@ -27,7 +27,7 @@ const TABLES = 3;
 describe('a Redis Cluster slot moved to another master mid-hand', () => {
   let cluster: RedisClusterHandle | undefined;
   let instances: SpawnedInstance[] = [];
-  let drivers: FailoverDriver[] = [];
+  const drivers: FailoverDriver[] = [];
 
   beforeAll(async () => {
     cluster = await startRedisCluster(3, 0);
@@ -44,26 +44,12 @@ describe('a Redis Cluster slot moved to another master mid-hand', () => {
   }, 30_000);
 
   it('the table on the moving slot plays on, nothing acknowledged is lost, every match finishes', async () => {
-    const tables = await Promise.all(
-      Array.from({ length: TABLES }, (_, offset) =>
-        seatSpread(instances, { targetScore: 1, offset, label: `R${offset}` }),
-      ),
-    );
-    drivers = tables.map((t) => new FailoverDriver(t));
-    await Promise.all(
-      drivers.map((d, i) => d.start((v) => v.phase === 'gameplay' && cardsThisHand(v) >= 2 + i)),
-    );
-    const movingSince = Date.now();
-    for (const d of drivers) void d.start((v) => v.phase === 'game_over');
-    await waitFor(
-      'a few moves under way',
-      () => drivers.every((d) => d.acksAfter(movingSince) >= 2),
-      { timeoutMs: 10_000, intervalMs: 5 },
-    );
+    await tablesInPlay(instances, { count: TABLES, label: 'R', firstCards: 2 }, drivers);
+    await playingOn(drivers);
 
     // The slot of the first table's room (its keys share the room code's hash tag) moves.
     const moving = drivers[0]!;
-    const roomTag = `{${tables[0]!.roomCode}}`;
+    const roomTag = `{${moving.table.roomCode}}`;
     const ports = cluster!.servers.map((s) => s.port);
     const from = await masterOf(roomTag, ports[0]!);
     const to = ports.find((p) => p !== from)!;

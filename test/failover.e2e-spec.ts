@@ -5,9 +5,15 @@
 // lost; with 0 the suite reports how many were (what the setting buys).
 // @redis-target single: it starts its own replicated Redis with Sentinel, never the shared one.
 import { uniquePrefix } from './support/config';
-import { FailoverDriver, failoverSummary, stopDrivers } from './support/failover-play';
-import { cardsThisHand, legalMove } from './support/game-client';
-import { seatSpread, spawnInstances, type SpawnedInstance } from './support/multi-instance';
+import {
+  failoverSummary,
+  playingOn,
+  stopDrivers,
+  tablesInPlay,
+  type FailoverDriver,
+} from './support/failover-play';
+import { legalMove } from './support/game-client';
+import { spawnInstances, type SpawnedInstance } from './support/multi-instance';
 import { startSentinelSet, type SentinelSet } from './support/redis-sentinel';
 import { waitFor } from './support/wait';
 
@@ -54,7 +60,7 @@ describe.each([
 ])('a master failover mid-hand with REDIS_WAIT_REPLICAS=%s', (waitReplicas, strict) => {
   let redis: SentinelSet | undefined;
   let instances: SpawnedInstance[] = [];
-  let drivers: FailoverDriver[] = [];
+  const drivers: FailoverDriver[] = [];
 
   beforeAll(async () => {
     redis = await startSentinelSet({ replicas: 2, sentinels: 3 });
@@ -87,31 +93,14 @@ describe.each([
   it('answers SERVICE_UNAVAILABLE and 503 while Redis fails over, is back by itself, and the matches finish', async () => {
     // Arrange: tables over both instances, each some cards into its first hand; the last one
     // (spare) then waits, for the stalled-replicas check after the failover.
-    const tables = await Promise.all(
-      Array.from({ length: TABLES + 1 }, (_, offset) =>
-        seatSpread(instances, { targetScore: 1, offset, label: `F${offset}` }),
-      ),
-    );
-    drivers = tables.map((t) => new FailoverDriver(t));
-    await Promise.all(
-      drivers.map((d, i) => d.start((v) => v.phase === 'gameplay' && cardsThisHand(v) >= 3 + i)),
-    );
+    await tablesInPlay(instances, { count: TABLES + 1, label: 'F', firstCards: 3 }, drivers);
     const moving = drivers.slice(0, TABLES);
     const spare = drivers[TABLES]!;
     const sentinels = redis!;
     const oldMaster = await sentinels.master();
 
     // Act: the tables moving, then the master dies without a word.
-    const movingSince = Date.now();
-    for (const d of moving) void d.start((v) => v.phase === 'game_over');
-    await waitFor(
-      'a few moves under way',
-      () => moving.every((d) => d.acksAfter(movingSince) >= 2),
-      {
-        timeoutMs: 10_000,
-        intervalMs: 5,
-      },
-    );
+    await playingOn(moving);
     const health = watchHealth(instances);
     const killedAt = Date.now();
     await oldMaster.server.kill();

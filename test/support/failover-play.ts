@@ -2,9 +2,9 @@
 // is away (a refused move is decided again after a fresh read of the room), and the checks for
 // acknowledged moves the room lost or applied twice.
 import type { SeatedGameView } from '../../src/protocol/hokm-protocol';
-import { cardLog, type Seat, type SpreadTable } from './multi-instance';
-import { legalMove, type Move } from './game-client';
-import { sleep } from './wait';
+import { cardLog, seatSpread, type Instance, type Seat, type SpreadTable } from './multi-instance';
+import { cardsThisHand, legalMove, type Move } from './game-client';
+import { sleep, waitFor } from './wait';
 
 /** A move the server acknowledged with ok, and the view it was chosen from. */
 export interface AckedPlay {
@@ -252,4 +252,40 @@ export function failoverSummary(drivers: readonly FailoverDriver[]): string {
     `${acked} moves acknowledged, requests refused (moves and reads): ${byCode}; ` +
     `acknowledged moves lost: ${total} (per table ${lost.join(', ')})`
   );
+}
+
+/**
+ * `count` tables of a one-hand match, each spread over `instances` (labels `${label}0`, ...),
+ * with a driver each, and each played some cards into its hand: table i to at least
+ * `firstCards + i` cards, so that the tables are not in step. Drivers are handed to `keep` as soon as
+ * they exist (the suite's list, which its afterAll stops), so a failure later still stops them.
+ */
+export async function tablesInPlay(
+  instances: readonly Instance[],
+  { count, label, firstCards }: { count: number; label: string; firstCards: number },
+  keep: FailoverDriver[],
+): Promise<FailoverDriver[]> {
+  const tables = await Promise.all(
+    Array.from({ length: count }, (_, offset) =>
+      seatSpread(instances, { targetScore: 1, offset, label: `${label}${offset}` }),
+    ),
+  );
+  const drivers = tables.map((t) => new FailoverDriver(t));
+  keep.push(...drivers);
+  await Promise.all(
+    drivers.map((d, i) =>
+      d.start((v) => v.phase === 'gameplay' && cardsThisHand(v) >= firstCards + i),
+    ),
+  );
+  return drivers;
+}
+
+/** Keeps every table playing to its end; resolves once each has had two more moves acknowledged. */
+export async function playingOn(drivers: readonly FailoverDriver[]): Promise<void> {
+  const since = Date.now();
+  for (const d of drivers) void d.start((v) => v.phase === 'game_over');
+  await waitFor('a few moves under way', () => drivers.every((d) => d.acksAfter(since) >= 2), {
+    timeoutMs: 10_000,
+    intervalMs: 5,
+  });
 }
