@@ -55,7 +55,11 @@ describe(`quick match over two instances, through sockets (${REDIS_TARGET.label}
         );
         for (const [i, view] of started.entries()) {
           const grant = grants[i] as SeatGrant;
-          expect(view).toMatchObject({ roomCode: grant.roomCode, targetScore, visibility: 'public' });
+          expect(view).toMatchObject({
+            roomCode: grant.roomCode,
+            targetScore,
+            visibility: 'public',
+          });
           expect(view.you.playerId).toBe(grant.playerId);
           expect(view.players).toHaveLength(4);
         }
