@@ -3,6 +3,7 @@
 // made where the table's sockets are waits for it, then goes out without it; the players never
 // get an older version after a newer one, their next `state` says everything the lost change
 // said, and the mover's ack still comes after the mover's own push.
+import { suitOf } from '../src/game-state/domain/cards';
 import { GameStateService } from '../src/game-state/game-state.service';
 import type { RoomState } from '../src/game-state/domain/types';
 import { uniquePrefix } from './support/config';
@@ -10,8 +11,6 @@ import { startGameApp, type GameApp } from './support/game-app';
 import { GameClient, seatTable, type Table } from './support/game-client';
 import { metricValue } from './support/metrics';
 import { socketVersions } from './support/multi-instance';
-
-const suitOf = (card: string): string => card.split('_')[1]!;
 
 describe('a change whose instance died before sending it', () => {
   let withSockets: GameApp;

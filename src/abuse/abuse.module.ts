@@ -8,8 +8,9 @@ import { LookupLimitInterceptor } from './lookup-limit.interceptor';
 import { LookupGuard } from './lookup-guard.service';
 
 /**
- * Per-address limits (failed lookups, new connections, room listings) through the ADDRESS_LIMITS port, and who
- * a request comes from. It names no store: the module that provides the port is passed in.
+ * Per-address limits (failed lookups, new connections, room listings) through the ADDRESS_LIMITS
+ * port, and who a request comes from. It names no store: the module that provides the port is
+ * passed in.
  */
 @Module({})
 export class AbuseModule {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServerHandle } from './redis-server';
-import { waitFor } from './wait';
+import { sleep, waitFor } from './wait';
 
 const run = promisify(execFile);
 const REDIS_CLI = process.env.REDIS_CLI_BIN ?? '/usr/bin/redis-cli';
@@ -191,7 +191,7 @@ export async function migrateSlot(
       if (keys.length === 0) break;
       await source.call('MIGRATE', '127.0.0.1', toPort, '', 0, 5000, 'KEYS', ...keys);
       moved += keys.length;
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (pauseMs > 0) await sleep(pauseMs);
     }
     // The target first, then the source, then the rest (the order redis-cli uses).
     for (const node of [target, source, ...others]) {
