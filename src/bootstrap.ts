@@ -10,6 +10,7 @@ import { RedisIoAdapter } from './gateway/redis-io.adapter';
 import { pinoLevel } from './logging/logger-params';
 import { serveOpenApi } from './openapi/openapi';
 import { AdapterClients } from './redis/adapter-clients';
+import { RoomsService } from './rooms/rooms.service';
 import { securityHeaders } from './web/security-headers';
 import { serveWebClient } from './web/web-client';
 
@@ -63,7 +64,9 @@ export async function bootstrap(env: NodeJS.ProcessEnv): Promise<INestApplicatio
   const config = loadConfig(env);
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('Bootstrap').log(`listening on http://${config.host}:${config.port}`);
+  // The id other instances name in their logs if this one goes silent (new at every start).
+  const { instanceId } = app.get(RoomsService);
+  new Logger('Bootstrap').log({ instanceId }, `listening on http://${config.host}:${config.port}`);
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -72,7 +75,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv): Promise<INestApplicatio
       shutdown(app, signal, config.shutdownDrainMs).then(
         () => process.exit(0),
         (error: unknown) => {
-          new Logger('Shutdown').error(`unclean shutdown: ${String(error)}`);
+          new Logger('Shutdown').error({ err: error }, 'unclean shutdown');
           process.exit(1);
         },
       );

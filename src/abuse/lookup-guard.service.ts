@@ -118,7 +118,7 @@ export class LookupGuard {
   /** Fails open: a store outage must not lock everyone out (the lookup itself then fails). */
   private trouble<T>(error: unknown, fallback: T): T {
     if (!this.storeTrouble) {
-      this.logger.warn(`address limits not counted while the store fails: ${String(error)}`);
+      this.logger.warn({ err: error }, 'address limits not counted while the store fails');
     }
     this.storeTrouble = true;
     return fallback;

@@ -50,7 +50,7 @@ describe('PerSecondBudget', () => {
     failing = true;
     for (let n = 0; n < 4; n++) expect(await budget.admit('203.0.113.1')).toBe(true);
     expect(warnings).toEqual([
-      ['things not counted while the store fails: Error: Connection is closed.'],
+      [{ err: new Error('Connection is closed.') }, 'things not counted while the store fails'],
     ]);
     failing = false;
     expect(await budget.admit('203.0.113.1')).toBe(true);

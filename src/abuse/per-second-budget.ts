@@ -40,9 +40,7 @@ export class PerSecondBudget {
       this.storeTrouble = false;
     } catch (error) {
       if (!this.storeTrouble) {
-        this.logger.warn(
-          `${this.spec.counted} not counted while the store fails: ${String(error)}`,
-        );
+        this.logger.warn({ err: error }, `${this.spec.counted} not counted while the store fails`);
       }
       this.storeTrouble = true;
       return true;

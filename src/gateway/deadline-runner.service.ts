@@ -135,7 +135,7 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
         if (rooms.length < CLAIM_BATCH) break;
       }
     } catch (error) {
-      this.logger.warn(`deadlines not claimed this round: ${String(error)}`);
+      this.logger.warn({ err: error }, 'deadlines not claimed this round');
     }
   }
 
@@ -175,7 +175,7 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
       // Not due (any more): the room moved on, and whoever moved it scheduled what follows.
       if (!(await this.index.claimDeadline(roomCode, now, this.leaseMs))) return;
     } catch (error) {
-      this.logger.debug(`roomCode=${roomCode} deadline not claimed here: ${String(error)}`);
+      this.logger.debug({ roomCode, err: error }, 'deadline not claimed here');
       return;
     }
     await this.runExclusive(roomCode, now + this.leaseMs);
@@ -234,7 +234,7 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
         await this.settle(roomCode, leasedUntil, null);
         return;
       }
-      this.logger.warn(`roomCode=${roomCode} deadline not acted on: ${String(error)}`);
+      this.logger.warn({ roomCode, err: error }, 'deadline not acted on');
       // Redis away or the room busy: soon again. Anything else: once the lease has run out.
       const retry = error instanceof RuleViolationError ? this.leaseMs : RETRY_MS;
       await this.settle(roomCode, leasedUntil, Date.now() + retry);
@@ -264,7 +264,7 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
   private landed(roomCode: string, action: Action, dueAt: number): void {
     this.metrics.acted(kindOf(action), Date.now() - dueAt);
     if (action.type === 'grace_expired') {
-      this.logger.log(`roomCode=${roomCode} playerId=${action.playerId} grace expired`);
+      this.logger.log({ roomCode, playerId: action.playerId }, 'grace expired');
     }
   }
 
@@ -273,7 +273,7 @@ export class DeadlineRunner implements OnApplicationBootstrap, BeforeApplication
     try {
       await this.index.completeDeadline(roomCode, leasedUntil, next);
     } catch (error) {
-      this.logger.warn(`roomCode=${roomCode} deadline lease not ended: ${String(error)}`);
+      this.logger.warn({ roomCode, err: error }, 'deadline lease not ended');
     }
   }
 }

@@ -24,7 +24,7 @@ export class DeadlineMetrics {
           this.set(await index.countDeadlines());
         } catch (error) {
           // A scrape must not fail because Redis is down; /health reports that.
-          logger.warn(`hokm_deadlines_pending not read: ${String(error)}`);
+          logger.warn({ err: error }, 'hokm_deadlines_pending not read');
         }
       },
     });

@@ -107,7 +107,7 @@ export class GameGateway
         await this.recovery.socketClosed(socket);
         await this.watching.socketClosed(socket);
       }).catch((error: unknown) =>
-        this.logger.error(`disconnect of ${socket.id} not recorded: ${String(error)}`),
+        this.logger.error({ socketId: socket.id, err: error }, 'disconnect not recorded'),
       ),
     );
   }
@@ -233,7 +233,7 @@ export class GameGateway
         this.metrics.request(event, 'ok', started);
         return { ok: true, data };
       } catch (error) {
-        const ack = errorAck(error, `${event} from ${socket.id}`);
+        const ack = errorAck(error, event, socket.id);
         this.metrics.request(event, ack.ok ? 'ok' : ack.error.code, started);
         return ack;
       }

@@ -36,13 +36,12 @@ const logger = new Logger('GatewayErrors');
  * The one place an error becomes an ack: a domain error keeps its code and message; anything
  * else is INTERNAL_ERROR with no internals, logged in full here.
  */
-export function errorAck(error: unknown, context: string): Ack<never> {
+export function errorAck(error: unknown, event: string, socketId?: string): Ack<never> {
   if (error instanceof DomainError) {
     return { ok: false, error: { code: error.code, message: error.message } };
   }
-  logger.error(
-    `${context}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  const err = error instanceof Error ? error : new Error(String(error));
+  logger.error({ event, socketId, err }, 'event failed');
   const body: ErrorBody = {
     code: 'INTERNAL_ERROR',
     message: 'Something went wrong on the server.',

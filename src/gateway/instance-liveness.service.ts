@@ -60,24 +60,30 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
       // Freed one after another, off the beat: a long sweep must never delay our own heartbeat.
       for (const instanceId of dead) this.queue(() => this.free(instanceId));
     } catch (error) {
-      this.logger.warn(`heartbeat not recorded: ${String(error)}`);
+      this.logger.warn({ err: error }, 'heartbeat not recorded');
     }
   }
 
   private async free(instanceId: string): Promise<void> {
     try {
       const freed = await this.recovery.freeSeatsOf(instanceId);
-      this.logger.warn(`instance ${instanceId} went silent: ${freed} seat(s) freed`);
+      this.logger.warn(
+        { instanceId, seatsFreed: freed },
+        'an instance went silent: its seats freed',
+      );
     } catch (error) {
       // The lease runs out and another instance (or this one) tries again.
-      this.logger.warn(`seats of silent instance ${instanceId} not freed: ${String(error)}`);
+      this.logger.warn({ instanceId, err: error }, 'seats of a silent instance not freed');
     }
   }
 
   // Taken for dead while only slow: take the seats back now, and once more when the survivor's
   // lease has run out, in case it was still freeing seats after the first pass.
   private revive(): void {
-    this.logger.warn('this instance was taken for dead (heartbeat late): reclaiming its seats');
+    this.logger.warn(
+      { instanceId: this.rooms.instanceId },
+      'this instance was taken for dead (heartbeat late): reclaiming its seats',
+    );
     this.queue(() => this.recovery.reclaimLocalSeats());
     this.queue(() => this.watching.reclaimLocalSpectators());
     const timer = setTimeout(() => {
@@ -92,7 +98,7 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
   private queue(work: () => Promise<unknown>): void {
     this.freeing = this.freeing.then(work).then(
       () => undefined,
-      (error: unknown) => this.logger.warn(`liveness sweep failed: ${String(error)}`),
+      (error: unknown) => this.logger.warn({ err: error }, 'liveness sweep failed'),
     );
   }
 }

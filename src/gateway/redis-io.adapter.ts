@@ -81,7 +81,7 @@ export class RedisIoAdapter extends IoAdapter {
           }
         };
         const failed = (error: unknown) =>
-          this.logger.error(`${String(message)} handler failed: ${String(error)}`);
+          this.logger.error({ event: String(message), err: error }, 'handler failed');
         Promise.resolve(callback(data, ack) as unknown).then((result) => {
           if (isObservable(result)) {
             result.subscribe({ next: answer, error: failed });

@@ -48,8 +48,8 @@ export class RoomBroadcaster {
     namespace.on(ROOM_UPDATE, (message: unknown) => this.receive(message));
     this.mail
       .open(this.rooms.instanceId, (json) => this.receiveMail(json))
-      .catch((error) => {
-        this.logger.error(`cannot read room changes sent to this instance: ${String(error)}`);
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'cannot read room changes sent to this instance');
       });
   }
 

@@ -26,7 +26,7 @@ export class SeatBookkeeping {
     return write.then(
       () => undefined,
       (error: unknown) => {
-        this.logger.warn(`bookkeeping after a committed change failed: ${String(error)}`);
+        this.logger.warn({ err: error }, 'bookkeeping after a committed change failed');
       },
     );
   }

@@ -78,7 +78,7 @@ export class WatchingService {
     const watching = this.seats.watchers();
     if (watching.size === 0) return;
     await this.spectators.restore(watching);
-    this.logger.warn(`spectator counts of ${watching.size} room(s) put back on record`);
+    this.logger.warn({ rooms: watching.size }, 'spectator counts put back on record');
   }
 
   private async stop(socket: GameSocket, roomCode: string): Promise<void> {

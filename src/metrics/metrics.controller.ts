@@ -22,7 +22,7 @@ export class MetricsController {
           this.set(await gameStore.countActiveRooms());
         } catch (error) {
           // A scrape must not fail because Redis is down; /health reports that.
-          logger.warn(`hokm_rooms_active not read: ${String(error)}`);
+          logger.warn({ err: error }, 'hokm_rooms_active not read');
         }
       },
     });

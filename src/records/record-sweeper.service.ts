@@ -31,7 +31,7 @@ export class RecordSweeper implements OnApplicationBootstrap, BeforeApplicationS
   private readonly sweeps = new PeriodicTask(() =>
     this.sweep(Date.now()).then(
       () => undefined,
-      (error: unknown) => this.logger.warn(`records not swept: ${String(error)}`),
+      (error: unknown) => this.logger.warn({ err: error }, 'records not swept'),
     ),
   );
 

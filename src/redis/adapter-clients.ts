@@ -75,7 +75,9 @@ export class AdapterClients implements OnModuleInit, OnApplicationShutdown {
     this.sharded = config.redis.clusterNodes !== null;
     this.pub = this.create('pub');
     this.sub = this.create('sub');
-    this.publisher = withPublishFailuresLogged(this.pub, (message) => this.logger.error(message));
+    this.publisher = withPublishFailuresLogged(this.pub, (error) =>
+      this.logger.error({ err: error }, 'push to other instances failed'),
+    );
   }
 
   async onModuleInit(): Promise<void> {

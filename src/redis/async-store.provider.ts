@@ -43,7 +43,10 @@ export class AsyncGameStore extends RedisGameStore {
     } catch (error) {
       throw unreachable(this.options, error);
     }
-    this.logger.log(`store provider=async path=async redis=${describeRedis(this.options.target)}`);
+    this.logger.log(
+      { provider: 'async', path: 'async', redis: describeRedis(this.options.target) },
+      'store connected',
+    );
   }
 
   async disconnect(): Promise<void> {

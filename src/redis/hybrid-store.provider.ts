@@ -34,9 +34,7 @@ export class HybridGameStore extends RedisGameStore {
       // Only a transport failure falls back; a domain answer or a bad command is final.
       if (!(error instanceof StoreUnavailableError)) throw error;
       this.metrics.recordFallback(operation);
-      this.logger.warn(
-        `${operation}: async path failed (${String(error.cause)}), retrying on legacy`,
-      );
+      this.logger.warn({ operation, err: error.cause }, 'async path failed: retrying on legacy');
       return fn(this.legacyPath);
     }
   }
@@ -50,7 +48,8 @@ export class HybridGameStore extends RedisGameStore {
       throw unreachable(this.options, error);
     }
     this.logger.log(
-      `store provider=hybrid path=${this.path} redis=${describeRedis(this.options.target)}`,
+      { provider: 'hybrid', path: this.path, redis: describeRedis(this.options.target) },
+      'store connected',
     );
   }
 

@@ -46,7 +46,7 @@ export class RedisInstanceMail implements InstanceMail {
       try {
         receive(message);
       } catch (error) {
-        this.logger.error(`message to this instance not handled: ${String(error)}`);
+        this.logger.error({ err: error }, 'message to this instance not handled');
       }
     };
     if (sharded) {
@@ -79,7 +79,9 @@ export function mailPublisher(
   const async = store.get('async');
   if (!async || config.redis.waitReplicas > 0) return adapter.publisher;
   const logger = new Logger('InstanceMail');
-  return withPublishFailuresLogged(async, (message) => logger.error(message));
+  return withPublishFailuresLogged(async, (error) =>
+    logger.error({ err: error }, 'push to other instances failed'),
+  );
 }
 
 /** RedisInstanceMail read on the adapter's subscriber, sent on mailPublisher's connection. */

@@ -35,8 +35,8 @@ describe('withPublishFailuresLogged', () => {
   });
 
   it('logs failed publishes once per outage and hands the caller the same rejection', async () => {
-    const logged: string[] = [];
-    const view = withPublishFailuresLogged(client, (m) => logged.push(m));
+    const logged: unknown[] = [];
+    const view = withPublishFailuresLogged(client, (error) => logged.push(error));
 
     const first = view.publish('channel', 'a');
     await expect(first).rejects.toThrow(/enableOfflineQueue/);
@@ -44,12 +44,12 @@ describe('withPublishFailuresLogged', () => {
     await expect(view.publish('channel', 'c')).rejects.toThrow();
 
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/^push to other instances failed: Error: Stream isn't writeable/);
+    expect(String(logged[0])).toMatch(/^Error: Stream isn't writeable/);
   });
 
   it('turns an ignored failed publish into a log line, not an unhandled rejection', async () => {
-    const logged: string[] = [];
-    const view = withPublishFailuresLogged(client, (m) => logged.push(m));
+    const logged: unknown[] = [];
+    const view = withPublishFailuresLogged(client, (error) => logged.push(error));
 
     // As the adapter does: fire and forget. Jest fails a test in which a rejection goes
     // unhandled (the same call on the bare client does), so getting past this is the proof.

@@ -3,13 +3,13 @@ import type { RedisClient } from './redis-clients';
 /**
  * The Socket.IO Redis adapter fires its publishes without handling their promise: during a Redis
  * outage each would be an unhandled rejection, which ends a Node process. This gives the adapter a
- * view of `client` whose publishes are watched: a failure is passed to `log` (once per outage,
+ * view of `client` whose publishes are watched: a failure's error is passed to `log` (once per outage,
  * until a publish succeeds again) and the caller still gets the promise as it was. The client
  * itself is not modified; everything but the publishes reads straight through to it.
  */
 export function withPublishFailuresLogged<T extends RedisClient>(
   client: T,
-  log: (message: string) => void,
+  log: (error: unknown) => void,
 ): T {
   let failing = false;
   const watch = (method: 'publish' | 'spublish') => {
@@ -21,7 +21,7 @@ export function withPublishFailuresLogged<T extends RedisClient>(
           failing = false;
         },
         (error: unknown) => {
-          if (!failing) log(`push to other instances failed: ${String(error)}`);
+          if (!failing) log(error);
           failing = true;
         },
       );

@@ -119,7 +119,7 @@ export function watchConnection(client: RedisClient, name: string): void {
   const logger = new Logger(`Redis:${name}`);
   let healthy = true;
   client.on('error', (error: Error) => {
-    if (healthy) logger.error(`connection problem: ${error.message}`);
+    if (healthy) logger.error({ err: error }, 'connection problem');
     healthy = false;
   });
   client.on('ready', () => {

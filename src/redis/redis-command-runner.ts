@@ -97,7 +97,7 @@ export class RedisCommandRunner {
       if (isTransportError(error)) {
         throw new StoreUnavailableError(operation, this.options.name, error);
       }
-      this.logger.error(`${operation} failed: ${String(error)}`);
+      this.logger.error({ operation, err: error }, 'store command failed');
       throw new StoreCommandError(operation, this.options.name, error);
     } finally {
       if (--this.inFlight === 0) {
