@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { GameStateService } from '../game-state/game-state.service';
 import { QuickMatchService } from '../lobby/quick-match.service';
 import type { SeatGrant } from '../protocol/hokm-protocol';
 import { RoomsService } from '../rooms/rooms.service';
 import type { GameSocket } from './game-socket';
 import type { Payload } from './payloads';
-import { LocalRoomDelivery } from './local-room-delivery';
 import { RoomBroadcaster } from './room-broadcaster';
 import { playerIn } from './room-state';
 import { SeatBookkeeping } from './seat-bookkeeping';
@@ -22,10 +20,8 @@ export class QuickMatchSeating {
 
   constructor(
     private readonly quickMatch: QuickMatchService,
-    private readonly game: GameStateService,
     private readonly rooms: RoomsService,
     private readonly broadcaster: RoomBroadcaster,
-    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
   ) {}
@@ -63,16 +59,8 @@ export class QuickMatchSeating {
       },
     );
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
-    const boundAt = this.local.mark();
-    if (opened) {
-      this.local.sendState(change.state, playerId);
-    } else if (!this.broadcaster.publish(change.state, change.events)) {
-      // A newer change of the room was delivered here first, maybe before this socket was in
-      // it: the room as it is now (best effort, the next change brings it anyway), unless a
-      // change delivered meanwhile brought it as much.
-      const now = await this.game.load(roomCode).catch(() => null);
-      if (now && playerIn(now, playerId)) this.local.sendState(now, playerId, boundAt);
-    }
+    // A table just opened is the lobby's at once: others may join it before this socket is bound.
+    await this.broadcaster.announceSeat(change, playerId, { publish: !opened });
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     this.logger.log(
       { roomCode, playerId },

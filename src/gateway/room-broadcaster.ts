@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DomainEvent, RoomState } from '../game-state/domain/types';
-import { GameStateService } from '../game-state/game-state.service';
+import { type AppliedChange, GameStateService } from '../game-state/game-state.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { otherInstancesOf } from './connection-ids';
 import { DeadlineRunner } from './deadline-runner.service';
@@ -14,6 +14,7 @@ import { GatewayMetrics } from './gateway.metrics';
 import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
 import { LocalRoomDelivery } from './local-room-delivery';
 import { decodeRoomMail, encodeRoomMail, wholeUpdate } from './room-mail';
+import { playerIn } from './room-state';
 
 /**
  * Pushes a room change to every seated player and spectator, wherever they are connected: sockets
@@ -85,6 +86,39 @@ export class RoomBroadcaster {
     // The deadline the change started is in Redis already; this instance also acts on it on time.
     this.deadlines.afterChange(state);
     return delivered;
+  }
+
+  /**
+   * Tells the socket just bound to `playerId`'s seat (called right after the bind) the room its
+   * seat's change led to: `change` is published, or with `publish: false` (nothing to tell the
+   * table: a room just created, a reconnect that changed nothing) only its state is sent to the
+   * seat. While the seat was being taken, a newer change of the room may have reached this
+   * instance and gone to none of its sockets, as none sat at the table yet, or to the table's
+   * other sockets here, which then dropped this older one. Either way the socket gets the room as
+   * it is now instead, unless a change delivered here since has brought it as much.
+   */
+  async announceSeat(
+    change: AppliedChange,
+    playerId: string,
+    { publish = true }: { publish?: boolean } = {},
+  ): Promise<void> {
+    const boundAt = this.local.mark();
+    // Still the newest state known here: no newer change came in meanwhile.
+    const newest = this.game.knownAs(change.state) !== null;
+    if (publish) {
+      if (this.publish(change.state, change.events) && newest) return;
+    } else if (newest) {
+      this.local.sendState(change.state, playerId);
+      return;
+    }
+    // Best effort: the change has landed, and the room's next change brings the state anyway.
+    const now = await this.game.load(change.state.roomCode).catch(() => null);
+    if (!now || !playerIn(now, playerId)) return;
+    // In the room's order when it is news here (what went by unseen is not coming again), else
+    // to the seat alone.
+    const update = { state: now, events: [], spectators: this.game.spectatorsOf(now.roomCode) };
+    if (this.local.deliver(update, this.game.knownAs(now)?.epoch, { skipGap: true })) return;
+    this.local.sendState(now, playerId, boundAt);
   }
 
   /** A change another instance sent this one. */

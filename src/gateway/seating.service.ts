@@ -10,7 +10,6 @@ import type { ClientRequests, GameView, SeatGrant } from '../protocol/hokm-proto
 import type { GameSocket } from './game-socket';
 import { NotHostError } from './gateway.errors';
 import type { Payload } from './payloads';
-import { LocalRoomDelivery } from './local-room-delivery';
 import { RoomBroadcaster } from './room-broadcaster';
 import { isDeserted, playerIn } from './room-state';
 import { SeatBookkeeping } from './seat-bookkeeping';
@@ -33,7 +32,6 @@ export class SeatingService {
     private readonly rooms: RoomsService,
     private readonly game: GameStateService,
     private readonly broadcaster: RoomBroadcaster,
-    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
     @Inject(TURN_CLOCK) private readonly clock: TurnClock,
@@ -57,7 +55,8 @@ export class SeatingService {
     const roomCode = created.state.roomCode;
     await this.rooms.saveSession(sessionToken, { roomCode, playerId });
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
-    this.local.sendState(created.state, playerId);
+    // A public room can be joined the moment it exists, before its host's socket is bound.
+    await this.broadcaster.announceSeat(created, playerId, { publish: false });
     this.logger.log({ roomCode, playerId }, 'created room');
     return { roomCode, playerId, sessionToken, seat: 0 };
   }
@@ -88,7 +87,7 @@ export class SeatingService {
       throw error;
     }
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
-    await this.announce(change, playerId);
+    await this.broadcaster.announceSeat(change, playerId);
     this.logger.log({ roomCode, playerId }, 'joined');
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     return { roomCode, playerId, sessionToken, seat };
@@ -139,8 +138,7 @@ export class SeatingService {
     }
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // Pushed before the bookkeeping below, so no later change of the room can reach clients first.
-    if (change.events.length === 0) this.local.sendState(change.state, playerId);
-    else await this.announce(change, playerId);
+    await this.broadcaster.announceSeat(change, playerId, { publish: change.events.length > 0 });
     // The seat is back whatever happens next (its grace deadline went with the commit), and the
     // session exists (it was just read), so this is best effort.
     await this.bookkeeping.bestEffort(this.rooms.saveSession(sessionToken, { roomCode, playerId }));
@@ -220,19 +218,5 @@ export class SeatingService {
       added++;
     }
     return { added };
-  }
-
-  /**
-   * Publishes a change that just seated `playerId` on a socket of this instance (called right
-   * after the socket was bound). If a newer change of the room was delivered first (the
-   * broadcaster then drops this older one), that socket may have missed both: it gets the room as
-   * it is now, unless a change delivered meanwhile brought it as much.
-   */
-  private async announce(change: AppliedChange, playerId: string): Promise<void> {
-    const boundAt = this.local.mark();
-    if (this.broadcaster.publish(change.state, change.events)) return;
-    // Best effort: the change has landed, and the next one will bring the state anyway.
-    const now = await this.game.load(change.state.roomCode).catch(() => null);
-    if (now && playerIn(now, playerId)) this.local.sendState(now, playerId, boundAt);
   }
 }
