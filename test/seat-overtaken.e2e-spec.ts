@@ -17,6 +17,8 @@ const RECEIVED = ['state', 'patch', 'read'].map(
   (as) => `hokm_room_changes_received_total{as="${as}"}`,
 );
 
+const OVERTAKEN = 'hokm_seats_overtaken_total';
+
 /** Every room change another instance sent `app` so far, however it arrived. */
 async function changesReceived(app: GameApp): Promise<number> {
   const counts = await Promise.all(RECEIVED.map((sample) => metricValue(app.url, sample)));
@@ -83,6 +85,7 @@ describe('a seat whose table moved on through another instance before its socket
 
     const held = holdNext(seatedHere, 'apply');
     const before = await changesReceived(seatedHere);
+    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
     const joining = third.request('join', { roomCode, name: 'Third' });
     // Its seat is in Redis (nobody is told yet: that comes after the bind).
     const store = other.app.get(GameStateService);
@@ -106,6 +109,7 @@ describe('a seat whose table moved on through another instance before its socket
     const versions = versionsOf(third);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     expect(new Set(versions).size).toBe(versions.length);
+    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
   });
 
   it('quick_match: the third player is told the match the fourth one started', async () => {
@@ -121,6 +125,7 @@ describe('a seat whose table moved on through another instance before its socket
 
     const held = holdNext(seatedHere, 'apply');
     const before = await changesReceived(seatedHere);
+    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
     const seating = third.request('quick_match', { name: 'Third', targetScore });
     const store = other.app.get(GameStateService);
     await waitFor(
@@ -148,6 +153,7 @@ describe('a seat whose table moved on through another instance before its socket
     ]);
     const versions = versionsOf(third);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
   });
 
   it('create_room (public): the host is told the player who joined from the lobby at once', async () => {
@@ -155,6 +161,7 @@ describe('a seat whose table moved on through another instance before its socket
     const guest = await connect(other, 'guest');
     const held = holdNext(seatedHere, 'createRoom');
     const before = await changesReceived(seatedHere);
+    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
     const creating = host.request('create_room', { name: 'Host', visibility: 'public' });
     // The room is in the lobby: a guest on the other instance finds it and sits down.
     const roomCode = await waitFor('the room to be listed', async () => {
@@ -175,5 +182,6 @@ describe('a seat whose table moved on through another instance before its socket
     expect(joined.players.map((p) => p.name)).toEqual(['Host', 'Guest']);
     const versions = versionsOf(host);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
   });
 });

@@ -25,6 +25,7 @@ export class GatewayMetrics {
   private readonly changesReceived: Record<ChangeArrival, Counter.Internal>;
   private readonly changesHeld: Counter;
   private readonly skippedVersions: Counter;
+  private readonly seatsOvertaken: Counter;
   private readonly ackHolds: Histogram;
 
   constructor(metrics: MetricsRegistry) {
@@ -88,6 +89,13 @@ export class GatewayMetrics {
         'wait (its sender died between commit and send, a Redis failover lost it)',
       registers,
     });
+    this.seatsOvertaken = new Counter({
+      name: 'hokm_seats_overtaken_total',
+      help:
+        'Seats taken here whose room moved on before their socket was bound (a newer change ' +
+        'came in meanwhile): the seat was told the room as read from Redis',
+      registers,
+    });
     this.ackHolds = new Histogram({
       name: 'hokm_move_ack_held_seconds',
       help:
@@ -109,6 +117,10 @@ export class GatewayMetrics {
 
   versionsSkipped(versions: number): void {
     this.skippedVersions.inc(versions);
+  }
+
+  seatOvertaken(): void {
+    this.seatsOvertaken.inc();
   }
 
   changeSent(route: ChangeRoute): void {

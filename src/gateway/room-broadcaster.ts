@@ -111,6 +111,7 @@ export class RoomBroadcaster {
       this.local.sendState(change.state, playerId);
       return;
     }
+    this.metrics.seatOvertaken();
     // Best effort: the change has landed, and the room's next change brings the state anyway.
     const now = await this.game.load(change.state.roomCode).catch(() => null);
     if (!now || !playerIn(now, playerId)) return;
