@@ -3,8 +3,8 @@
 // reaches the first instance before the socket that took the seat is bound there, so it goes to
 // none of its sockets. Forced here by holding the seat's own flow between its commit and its bind
 // (the real GameStateService runs; only its answer waits) until the other instance's next change
-// has arrived. The socket must still get the room as it is now: the match that started, the
-// player who joined after the host.
+// has arrived. The socket must still get the room as it is now (the match that started, the
+// player who joined after the host), in version order.
 import { GameStateService } from '../src/game-state/game-state.service';
 import type { RoomSummary, SeatedGameView } from '../src/protocol/hokm-protocol';
 import { uniquePrefix } from './support/config';

@@ -1,4 +1,4 @@
-import { DeliveryOrder, type OrderedChange } from './delivery-order';
+import { DeliveryOrder, PASSED_BY_MS, type OrderedChange } from './delivery-order';
 
 const change = (version: number, roomCode = 'ROOM'): OrderedChange => ({ roomCode, version });
 
@@ -105,6 +105,52 @@ describe('DeliveryOrder', () => {
     expect(order.offer(change(9))).toBe('delivered');
     expect(order.offer(change(2))).toBe('delivered');
     expect(order.newest('ROOM')).toBeUndefined();
+  });
+
+  it('hands the change that reached no socket to the first socket to come, not an older one', () => {
+    tracked.clear();
+    expect(order.offer(change(3))).toBe('delivered');
+    expect(order.offer(change(4))).toBe('delivered');
+    expect(order.offer(change(2))).toBe('delivered');
+    // A socket sits down; its seat's change (3, older than what went by) is offered.
+    tracked.add('ROOM');
+    expect(order.offer(change(3))).toBe('stale');
+    expect(sent).toEqual(['ROOM:3', 'ROOM:4', 'ROOM:2', 'ROOM:4']);
+    expect(order.newest('ROOM')).toBe(4);
+    const mark = order.mark();
+    expect(order.offer(change(5))).toBe('delivered');
+    expect(order.deliveredSince('ROOM', mark, 5)).toBe(true);
+  });
+
+  it('hands over nothing when the socket brings a change as new, and only once', () => {
+    tracked.clear();
+    order.offer(change(4));
+    tracked.add('ROOM');
+    expect(order.offer(change(4))).toBe('delivered');
+    expect(sent).toEqual(['ROOM:4', 'ROOM:4']);
+    order.forget('ROOM');
+    tracked.delete('ROOM');
+    order.offer(change(6));
+    tracked.add('ROOM');
+    expect(order.offer(change(9))).toBe('delivered');
+    order.forget('ROOM');
+    // Kept no more: the first offer of the room now is delivered as it is.
+    expect(order.offer(change(5))).toBe('delivered');
+    expect(sent).toEqual(['ROOM:4', 'ROOM:4', 'ROOM:6', 'ROOM:9', 'ROOM:5']);
+  });
+
+  it('keeps what reached no socket for PASSED_BY_MS, and never across room incarnations', () => {
+    tracked.clear();
+    order.offer(change(4));
+    jest.advanceTimersByTime(PASSED_BY_MS);
+    tracked.add('ROOM');
+    expect(order.offer(change(3))).toBe('delivered');
+
+    tracked.clear();
+    order.offer({ roomCode: 'OTHER', version: 8, epoch: 'first' });
+    tracked.add('OTHER');
+    expect(order.offer({ roomCode: 'OTHER', version: 2, epoch: 'second' })).toBe('delivered');
+    expect(sent).toEqual(['ROOM:4', 'ROOM:3', 'OTHER:8', 'OTHER:2']);
   });
 
   it('forget drops the order and what was held (a later room may reuse the code)', () => {

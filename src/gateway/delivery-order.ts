@@ -5,6 +5,8 @@
 export interface OrderedChange {
   readonly roomCode: string;
   readonly version: number;
+  /** The room's incarnation (a later room may reuse the code), when known. */
+  readonly epoch?: string;
 }
 
 /** What became of a change offered for delivery. */
@@ -20,6 +22,15 @@ export type DeliveryOutcome = 'delivered' | 'held' | 'stale';
  */
 export const HOLD_FOR_PREVIOUS_MS = 500;
 
+/**
+ * How long a change that reached no socket here (none sat at its table or watched it) is kept.
+ * A socket can be taking a seat at that table just then: its seat is in Redis, so the change was
+ * sent here, but the socket is bound only once the seat's own commit has answered, and then
+ * needs what went by. Longer than a seat's flow can take between its commit and its bind (the
+ * commit's replays after a timeout included).
+ */
+export const PASSED_BY_MS = 10_000;
+
 interface Held<T> {
   /** Ascending by version, no version twice. */
   changes: T[];
@@ -27,7 +38,8 @@ interface Held<T> {
 }
 
 /**
- * Per room: the newest version delivered here, and changes that came before the one they follow.
+ * Per room: the newest version delivered here, changes that came before the one they follow, and
+ * (for a while) the newest change that reached no socket here, for the first socket to come.
  * `deliver` sends a change to this instance's sockets; `tracked` says whether the room has one
  * here (a room without a socket here has no order to keep); `skipped` hears of versions given up.
  */
@@ -38,6 +50,8 @@ export class DeliveryOrder<T extends OrderedChange> {
   private deliveries = 0;
   private readonly deliveredAt = new Map<string, number>();
   private readonly held = new Map<string, Held<T>>();
+  /** The newest change of each room that reached no socket here, and when (oldest first). */
+  private readonly passedBy = new Map<string, { change: T; at: number }>();
   /** Who waits for a held version to be delivered, by room. */
   private readonly waiting = new Map<string, Array<{ version: number; done: () => void }>>();
 
@@ -78,6 +92,7 @@ export class DeliveryOrder<T extends OrderedChange> {
   offer(change: T, { skipGap = false }: { skipGap?: boolean } = {}): DeliveryOutcome {
     const { roomCode, version } = change;
     const last = this.newest(roomCode);
+    if (last === undefined && this.catchUp(change)) return 'stale';
     if (last !== undefined && version <= last) return 'stale';
     if (last !== undefined && version > last + 1 && !skipGap) {
       return this.hold(change) ? 'held' : 'stale';
@@ -115,6 +130,7 @@ export class DeliveryOrder<T extends OrderedChange> {
     this.held.delete(roomCode);
     this.delivered.delete(roomCode);
     this.deliveredAt.delete(roomCode);
+    this.passedBy.delete(roomCode);
     this.settle(roomCode, Infinity);
   }
 
@@ -122,9 +138,42 @@ export class DeliveryOrder<T extends OrderedChange> {
     if (this.tracked(change.roomCode)) {
       this.delivered.set(change.roomCode, change);
       this.deliveredAt.set(change.roomCode, ++this.deliveries);
+      this.passedBy.delete(change.roomCode);
+    } else {
+      this.passBy(change);
     }
     this.deliver(change);
     this.settle(change.roomCode, change.version);
+  }
+
+  /** Keeps `change`, which reached no socket here, unless a newer one of its room is kept. */
+  private passBy(change: T): void {
+    const now = Date.now();
+    const kept = this.passedBy.get(change.roomCode);
+    if (kept && sameRoom(kept.change, change) && kept.change.version >= change.version) return;
+    // Re-inserted, so the map stays ordered by time: what has run out is at its front.
+    this.passedBy.delete(change.roomCode);
+    this.passedBy.set(change.roomCode, { change, at: now });
+    for (const [roomCode, { at }] of this.passedBy) {
+      if (at > now - PASSED_BY_MS) break;
+      this.passedBy.delete(roomCode);
+    }
+  }
+
+  /**
+   * The room has its first socket here since `change`'s room last had none (nothing delivered
+   * yet): a newer change that went by meanwhile goes to it first, and `change`, older, is not
+   * delivered (true). False when none did.
+   */
+  private catchUp(change: T): boolean {
+    const kept = this.passedBy.get(change.roomCode);
+    if (!kept || !this.tracked(change.roomCode)) return false;
+    this.passedBy.delete(change.roomCode);
+    const { change: passed, at } = kept;
+    if (at <= Date.now() - PASSED_BY_MS || !sameRoom(passed, change)) return false;
+    if (passed.version <= change.version) return false;
+    this.send(passed);
+    return true;
   }
 
   /** Resolves the waits for versions up to `version`. */
@@ -196,4 +245,9 @@ export class DeliveryOrder<T extends OrderedChange> {
       this.held.delete(roomCode);
     }
   }
+}
+
+/** Whether two changes are of one incarnation of their room code, as far as is known. */
+function sameRoom(a: OrderedChange, b: OrderedChange): boolean {
+  return a.epoch === undefined || b.epoch === undefined || a.epoch === b.epoch;
 }

@@ -31,7 +31,9 @@ interface LocalChange {
  * Changes can reach here out of order (another instance's mail overtaken by a local commit made
  * on the room read from Redis, or a flow that publishes after more awaits): one that comes before
  * the change it follows waits for it (DeliveryOrder), and one older than what was delivered is
- * dropped, since a client must never get an older version after a newer one.
+ * dropped, since a client must never get an older version after a newer one. A change that came
+ * while no socket here sat at its table or watched it goes to the first socket to come, if that
+ * one brings an older change (its seat's, committed before it).
  */
 @Injectable()
 export class LocalRoomDelivery {

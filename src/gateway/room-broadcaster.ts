@@ -89,37 +89,32 @@ export class RoomBroadcaster {
   }
 
   /**
-   * Tells the socket just bound to `playerId`'s seat (called right after the bind) the room its
-   * seat's change led to: `change` is published, or with `publish: false` (nothing to tell the
-   * table: a room just created, a reconnect that changed nothing) only its state is sent to the
-   * seat. While the seat was being taken, a newer change of the room may have reached this
-   * instance and gone to none of its sockets, as none sat at the table yet, or to the table's
-   * other sockets here, which then dropped this older one. Either way the socket gets the room as
-   * it is now instead, unless a change delivered here since has brought it as much.
+   * Publishes the change that just seated `playerId` on a socket here (called right after the
+   * socket was bound), or with `created` (a room just created: nobody else to tell) delivers it
+   * to that socket only. A newer change of the room may have come first: delivered to the
+   * table's other sockets here, or, when none sat at it yet, kept for the first socket to come
+   * (see DeliveryOrder); the new seat then got that one instead of this older one. In case the
+   * room has moved on further, it reads the room and gets it as it is now, unless a change
+   * delivered here since has brought it as much.
    */
   async announceSeat(
     change: AppliedChange,
     playerId: string,
-    { publish = true }: { publish?: boolean } = {},
+    { created = false }: { created?: boolean } = {},
   ): Promise<void> {
     const boundAt = this.local.mark();
-    // Still the newest state known here: no newer change came in meanwhile.
-    const newest = this.game.knownAs(change.state) !== null;
-    if (publish) {
-      if (this.publish(change.state, change.events) && newest) return;
-    } else if (newest) {
-      this.local.sendState(change.state, playerId);
-      return;
-    }
+    const { state, events } = change;
+    const told = created
+      ? this.local.deliver(
+          { state, events, spectators: this.game.spectatorsOf(state.roomCode) },
+          this.game.knownAs(state)?.epoch,
+        )
+      : this.publish(state, events);
+    if (told) return;
     this.metrics.seatOvertaken();
     // Best effort: the change has landed, and the room's next change brings the state anyway.
     const now = await this.game.load(change.state.roomCode).catch(() => null);
-    if (!now || !playerIn(now, playerId)) return;
-    // In the room's order when it is news here (what went by unseen is not coming again), else
-    // to the seat alone.
-    const update = { state: now, events: [], spectators: this.game.spectatorsOf(now.roomCode) };
-    if (this.local.deliver(update, this.game.knownAs(now)?.epoch, { skipGap: true })) return;
-    this.local.sendState(now, playerId, boundAt);
+    if (now && playerIn(now, playerId)) this.local.sendState(now, playerId, boundAt);
   }
 
   /** A change another instance sent this one. */

@@ -10,6 +10,7 @@ import type { ClientRequests, GameView, SeatGrant } from '../protocol/hokm-proto
 import type { GameSocket } from './game-socket';
 import { NotHostError } from './gateway.errors';
 import type { Payload } from './payloads';
+import { LocalRoomDelivery } from './local-room-delivery';
 import { RoomBroadcaster } from './room-broadcaster';
 import { isDeserted, playerIn } from './room-state';
 import { SeatBookkeeping } from './seat-bookkeeping';
@@ -32,6 +33,7 @@ export class SeatingService {
     private readonly rooms: RoomsService,
     private readonly game: GameStateService,
     private readonly broadcaster: RoomBroadcaster,
+    private readonly local: LocalRoomDelivery,
     private readonly seats: SocketSeats,
     private readonly bookkeeping: SeatBookkeeping,
     @Inject(TURN_CLOCK) private readonly clock: TurnClock,
@@ -56,7 +58,7 @@ export class SeatingService {
     await this.rooms.saveSession(sessionToken, { roomCode, playerId });
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // A public room can be joined the moment it exists, before its host's socket is bound.
-    await this.broadcaster.announceSeat(created, playerId, { publish: false });
+    await this.broadcaster.announceSeat(created, playerId, { created: true });
     this.logger.log({ roomCode, playerId }, 'created room');
     return { roomCode, playerId, sessionToken, seat: 0 };
   }
@@ -138,7 +140,8 @@ export class SeatingService {
     }
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // Pushed before the bookkeeping below, so no later change of the room can reach clients first.
-    await this.broadcaster.announceSeat(change, playerId, { publish: change.events.length > 0 });
+    if (change.events.length === 0) this.local.sendState(change.state, playerId);
+    else await this.broadcaster.announceSeat(change, playerId);
     // The seat is back whatever happens next (its grace deadline went with the commit), and the
     // session exists (it was just read), so this is best effort.
     await this.bookkeeping.bestEffort(this.rooms.saveSession(sessionToken, { roomCode, playerId }));
