@@ -112,6 +112,39 @@ describe('a seat whose table moved on through another instance before its socket
     expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
   });
 
+  it('join, a table-mate on the same instance: the third player gets the room as the table has it', async () => {
+    const host = await connect(seatedHere, 'host');
+    const second = await connect(other, 'second');
+    const third = await connect(seatedHere, 'third');
+    const fourth = await connect(other, 'fourth');
+    const { roomCode } = await host.ok('create_room', { name: 'Host' });
+    await second.ok('join', { roomCode, name: 'Second' });
+
+    const held = holdNext(seatedHere, 'apply');
+    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
+    const joining = third.request('join', { roomCode, name: 'Third' });
+    const store = other.app.get(GameStateService);
+    await waitFor(
+      'the third seat to be taken',
+      async () => (await store.load(roomCode))?.players.length === 3,
+    );
+    await fourth.ok('join', { roomCode, name: 'Fourth' });
+    // The host, on the third player's instance, is told the match started; the third not yet.
+    const start = await host.waitForState((v) => v.phase === 'hokm_selection');
+    held.release();
+
+    expect(await joining).toMatchObject({ ok: true });
+    const started = await third.waitForState((v) => v.phase === 'hokm_selection', {
+      what: 'the match to start',
+    });
+    expect(started.version).toBe(start.version);
+    expect(started.you.playerId).toBe(third.seat!.playerId);
+    const versions = versionsOf(third);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
+  });
+
   it('quick_match: the third player is told the match the fourth one started', async () => {
     const first = await connect(other, 'first');
     const second = await connect(other, 'second');

@@ -93,7 +93,7 @@ export class GatewayMetrics {
       name: 'hokm_seats_overtaken_total',
       help:
         'Seats taken here whose room moved on before their socket was bound (a newer change ' +
-        'came in meanwhile): the seat got that change, or the room as read from Redis',
+        'came in meanwhile): the seat got the room as this instance last had it',
       registers,
     });
     this.ackHolds = new Histogram({

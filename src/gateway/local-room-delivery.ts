@@ -9,6 +9,7 @@ import { EncodedViews } from './encoded-views';
 import type { GameNamespace, GameSocket, RoomUpdate } from './game-socket';
 import { GatewayMetrics } from './gateway.metrics';
 import type { JsonText } from './json-packet-encoder';
+import { playerIn } from './room-state';
 import { codeOfRoom, playerRoom, tableRoom, watchRoom } from './socket-seats';
 import type { TablePushes, TableTarget } from './table-pushes';
 
@@ -97,19 +98,25 @@ export class LocalRoomDelivery {
     return this.order.mark();
   }
 
-  /**
-   * Sends the player's own view of `state` to their sockets here. With `boundAt` (the delivery
-   * mark when the socket was bound, `state` read after that), not when a change delivered here
-   * since has brought the socket a version as new: it must not get an older one after it, nor
-   * the same one twice.
-   */
-  sendState(state: RoomState, playerId: string, boundAt?: number): void {
+  /** Sends the player's own view of `state` to their sockets here. */
+  sendState(state: RoomState, playerId: string): void {
     if (!this.namespace?.adapter.rooms.get(playerRoom(playerId))?.size) return;
-    const told =
-      boundAt !== undefined && this.order.deliveredSince(state.roomCode, boundAt, state.version);
-    if (told) return;
     const spectators = this.game.spectatorsOf(state.roomCode);
     this.sendView(new EncodedViews(state, Date.now(), this.clock, spectators), playerId);
+  }
+
+  /**
+   * For a seat whose own change was dropped here as older (its sockets bound at delivery mark
+   * `boundAt`): the player's view of the room as the sockets here got it last, so that the seat
+   * has what the table has here, and every later change after it in order. Nothing when a change
+   * delivered since the bind has brought it that much, or when the player is not in that state
+   * yet (the change that seats them is still on its way, and will reach them).
+   */
+  catchUpSeat(roomCode: string, playerId: string, boundAt: number): void {
+    const state = this.order.last(roomCode)?.update.state;
+    if (!state || !playerIn(state, playerId)) return;
+    if (this.order.deliveredSince(roomCode, boundAt, state.version)) return;
+    this.sendState(state, playerId);
   }
 
   /**

@@ -60,7 +60,7 @@ export class QuickMatchSeating {
     );
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // A table just opened is the lobby's at once: others may join it before this socket is bound.
-    await this.broadcaster.announceSeat(change, playerId, { created: opened });
+    this.broadcaster.announceSeat(change, playerId, { created: opened });
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     this.logger.log(
       { roomCode, playerId },

@@ -14,7 +14,6 @@ import { GatewayMetrics } from './gateway.metrics';
 import { INSTANCE_MAIL, type InstanceMail } from './instance-mail.port';
 import { LocalRoomDelivery } from './local-room-delivery';
 import { decodeRoomMail, encodeRoomMail, wholeUpdate } from './room-mail';
-import { playerIn } from './room-state';
 
 /**
  * Pushes a room change to every seated player and spectator, wherever they are connected: sockets
@@ -91,17 +90,16 @@ export class RoomBroadcaster {
   /**
    * Publishes the change that just seated `playerId` on a socket here (called right after the
    * socket was bound), or with `created` (a room just created: nobody else to tell) delivers it
-   * to that socket only. A newer change of the room may have come first: delivered to the
-   * table's other sockets here, or, when none sat at it yet, kept for the first socket to come
-   * (see DeliveryOrder); the new seat then got that one instead of this older one. In case the
-   * room has moved on further, it reads the room and gets it as it is now, unless a change
-   * delivered here since has brought it as much.
+   * to that socket only. A newer change of the room may have reached this instance first: kept
+   * for the first socket to come when none sat at the table yet (see DeliveryOrder), so the new
+   * seat gets that one instead of this older one; or delivered to the table's other sockets
+   * here, and the new seat gets the room as they last got it. Later changes follow in order.
    */
-  async announceSeat(
+  announceSeat(
     change: AppliedChange,
     playerId: string,
     { created = false }: { created?: boolean } = {},
-  ): Promise<void> {
+  ): void {
     const boundAt = this.local.mark();
     const { state, events } = change;
     const told = created
@@ -112,9 +110,7 @@ export class RoomBroadcaster {
       : this.publish(state, events);
     if (told) return;
     this.metrics.seatOvertaken();
-    // Best effort: the change has landed, and the room's next change brings the state anyway.
-    const now = await this.game.load(change.state.roomCode).catch(() => null);
-    if (now && playerIn(now, playerId)) this.local.sendState(now, playerId, boundAt);
+    this.local.catchUpSeat(state.roomCode, playerId, boundAt);
   }
 
   /** A change another instance sent this one. */

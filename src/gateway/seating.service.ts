@@ -58,7 +58,7 @@ export class SeatingService {
     await this.rooms.saveSession(sessionToken, { roomCode, playerId });
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // A public room can be joined the moment it exists, before its host's socket is bound.
-    await this.broadcaster.announceSeat(created, playerId, { created: true });
+    this.broadcaster.announceSeat(created, playerId, { created: true });
     this.logger.log({ roomCode, playerId }, 'created room');
     return { roomCode, playerId, sessionToken, seat: 0 };
   }
@@ -89,7 +89,7 @@ export class SeatingService {
       throw error;
     }
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
-    await this.broadcaster.announceSeat(change, playerId);
+    this.broadcaster.announceSeat(change, playerId);
     this.logger.log({ roomCode, playerId }, 'joined');
     const seat = playerIn(change.state, playerId)?.seat ?? 0;
     return { roomCode, playerId, sessionToken, seat };
@@ -141,7 +141,7 @@ export class SeatingService {
     this.seats.bind(socket, { roomCode, playerId, sessionToken });
     // Pushed before the bookkeeping below, so no later change of the room can reach clients first.
     if (change.events.length === 0) this.local.sendState(change.state, playerId);
-    else await this.broadcaster.announceSeat(change, playerId);
+    else this.broadcaster.announceSeat(change, playerId);
     // The seat is back whatever happens next (its grace deadline went with the commit), and the
     // session exists (it was just read), so this is best effort.
     await this.bookkeeping.bestEffort(this.rooms.saveSession(sessionToken, { roomCode, playerId }));
