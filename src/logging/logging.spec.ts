@@ -222,6 +222,21 @@ describe('the readable format', () => {
     expect(stderr).toBe(true);
   });
 
+  it('a warning with an error keeps to one line, the error as its message', () => {
+    const from = lines.length;
+    new Logger('InstanceLiveness').warn(
+      { err: new Error('Connection is closed.') },
+      'heartbeat not recorded',
+    );
+
+    const { text, stderr } = formatReadable(lines[from] as string);
+
+    expect(text).toMatch(
+      /WARN \[InstanceLiveness\] heartbeat not recorded err="Connection is closed\."$/,
+    );
+    expect(stderr).toBe(false);
+  });
+
   it('a request line has the HTTP context', async () => {
     const from = lines.length;
     await request(app.getHttpServer()).get('/rooms').expect(200);

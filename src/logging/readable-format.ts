@@ -30,8 +30,10 @@ function text(value: unknown): string {
 /**
  * One pino JSON line as one readable line, Nest style:
  * `[Nest] 4242  - 2026-12-01T10:00:00.000Z     LOG [RoomsService] created room roomCode=ABCD`.
- * Fields follow the message as key=value; an error's stack goes on the lines below.
- * `stderr` is true for error and fatal, as Nest's console logger did.
+ * Fields follow the message as key=value. The stack of an error or fatal line's `err` goes on the
+ * lines below; a warning (Redis away, retried next poll: it can come every poll) keeps to one
+ * line, its `err` as `err=<message>`. `stderr` is true for error and fatal, as Nest's console
+ * logger did.
  */
 export function formatReadable(line: string): { text: string; stderr: boolean } {
   let entry: Record<string, unknown>;
@@ -52,10 +54,11 @@ export function formatReadable(line: string): { text: string; stderr: boolean } 
     if (!HEAD.has(key) && value !== undefined) parts.push(`${key}=${show(value)}`);
   }
   const err = entry.err as { message?: unknown; stack?: unknown } | undefined;
+  const stderr = level === 'error' || level === 'fatal';
   let out = parts.join(' ');
-  if (err && typeof err.stack === 'string') out += `\n${err.stack}`;
+  if (err && stderr && typeof err.stack === 'string') out += `\n${err.stack}`;
   else if (err) out += ` err=${show(err.message ?? err)}`;
-  return { text: out, stderr: level === 'error' || level === 'fatal' };
+  return { text: out, stderr };
 }
 
 /** A pino destination that writes every line in the readable format (synchronously). */
