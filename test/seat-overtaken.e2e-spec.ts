@@ -75,6 +75,45 @@ describe('a seat whose table moved on through another instance before its socket
     return client;
   }
 
+  /**
+   * Runs `takeSeat` (the third seat of `roomCode`, through `seatedHere`) with its flow held
+   * between its commit and its bind, while `takeLast` (the fourth seat, through `other`) starts
+   * the match; lets it go once `arrived` says the start has reached `seatedHere`. Its ack.
+   */
+  async function overtaken<A>(
+    roomCode: string,
+    takeSeat: () => Promise<A>,
+    takeLast: () => Promise<unknown>,
+    arrived: () => Promise<unknown>,
+  ): Promise<A> {
+    const held = holdNext(seatedHere, 'apply');
+    const seating = takeSeat();
+    // Its seat is in Redis (nobody is told yet: that comes after the bind).
+    const store = other.app.get(GameStateService);
+    await waitFor(
+      'the third seat to be taken',
+      async () => (await store.load(roomCode))?.players.length === 3,
+    );
+    await takeLast();
+    await arrived();
+    held.release();
+    return seating;
+  }
+
+  /** Resolves once `seatedHere` has received a change from `other` after `before` of them. */
+  const receivedAfter = (before: number) => () =>
+    waitFor('the change to reach the instance of the held seat', async () =>
+      (await changesReceived(seatedHere)) > before ? true : undefined,
+    );
+
+  /** `client`'s state pushes came in version order, none twice, and the seat was counted. */
+  async function expectCaughtUp(client: GameClient, overtakenBefore: number): Promise<void> {
+    const versions = versionsOf(client);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtakenBefore + 1);
+  }
+
   it('join: the third player is told the match the fourth one started', async () => {
     const host = await connect(other, 'host');
     const second = await connect(other, 'second');
@@ -83,33 +122,22 @@ describe('a seat whose table moved on through another instance before its socket
     const { roomCode } = await host.ok('create_room', { name: 'Host' });
     await second.ok('join', { roomCode, name: 'Second' });
 
-    const held = holdNext(seatedHere, 'apply');
-    const before = await changesReceived(seatedHere);
-    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
-    const joining = third.request('join', { roomCode, name: 'Third' });
-    // Its seat is in Redis (nobody is told yet: that comes after the bind).
-    const store = other.app.get(GameStateService);
-    await waitFor(
-      'the third seat to be taken',
-      async () => (await store.load(roomCode))?.players.length === 3,
+    const counted = await metricValue(seatedHere.url, OVERTAKEN);
+    // The start reaches the instance of the third socket, which has no socket there to tell.
+    const joined = await overtaken(
+      roomCode,
+      () => third.request('join', { roomCode, name: 'Third' }),
+      () => fourth.ok('join', { roomCode, name: 'Fourth' }),
+      receivedAfter(await changesReceived(seatedHere)),
     );
-    await fourth.ok('join', { roomCode, name: 'Fourth' });
-    // The start reached the instance of the third socket, which had no socket there to tell.
-    await waitFor('the start to reach the third seat', async () =>
-      (await changesReceived(seatedHere)) > before ? true : undefined,
-    );
-    held.release();
 
-    expect(await joining).toMatchObject({ ok: true });
+    expect(joined).toMatchObject({ ok: true });
     const started = await third.waitForState((v) => v.phase === 'hokm_selection', {
       what: 'the match to start',
     });
     expect(started.players).toHaveLength(4);
     expect(started.you.playerId).toBe(third.seat!.playerId);
-    const versions = versionsOf(third);
-    expect(versions).toEqual([...versions].sort((a, b) => a - b));
-    expect(new Set(versions).size).toBe(versions.length);
-    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
+    await expectCaughtUp(third, counted);
   });
 
   it('join, a table-mate on the same instance: the third player gets the room as the table has it', async () => {
@@ -120,29 +148,23 @@ describe('a seat whose table moved on through another instance before its socket
     const { roomCode } = await host.ok('create_room', { name: 'Host' });
     await second.ok('join', { roomCode, name: 'Second' });
 
-    const held = holdNext(seatedHere, 'apply');
-    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
-    const joining = third.request('join', { roomCode, name: 'Third' });
-    const store = other.app.get(GameStateService);
-    await waitFor(
-      'the third seat to be taken',
-      async () => (await store.load(roomCode))?.players.length === 3,
-    );
-    await fourth.ok('join', { roomCode, name: 'Fourth' });
+    const counted = await metricValue(seatedHere.url, OVERTAKEN);
     // The host, on the third player's instance, is told the match started; the third not yet.
-    const start = await host.waitForState((v) => v.phase === 'hokm_selection');
-    held.release();
+    let start: SeatedGameView | undefined;
+    const joined = await overtaken(
+      roomCode,
+      () => third.request('join', { roomCode, name: 'Third' }),
+      () => fourth.ok('join', { roomCode, name: 'Fourth' }),
+      async () => (start = await host.waitForState((v) => v.phase === 'hokm_selection')),
+    );
 
-    expect(await joining).toMatchObject({ ok: true });
+    expect(joined).toMatchObject({ ok: true });
     const started = await third.waitForState((v) => v.phase === 'hokm_selection', {
       what: 'the match to start',
     });
-    expect(started.version).toBe(start.version);
+    expect(started.version).toBe(start!.version);
     expect(started.you.playerId).toBe(third.seat!.playerId);
-    const versions = versionsOf(third);
-    expect(versions).toEqual([...versions].sort((a, b) => a - b));
-    expect(new Set(versions).size).toBe(versions.length);
-    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
+    await expectCaughtUp(third, counted);
   });
 
   it('quick_match: the third player is told the match the fourth one started', async () => {
@@ -156,24 +178,18 @@ describe('a seat whose table moved on through another instance before its socket
       roomCode,
     });
 
-    const held = holdNext(seatedHere, 'apply');
-    const before = await changesReceived(seatedHere);
-    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
-    const seating = third.request('quick_match', { name: 'Third', targetScore });
-    const store = other.app.get(GameStateService);
-    await waitFor(
-      'the third seat to be taken',
-      async () => (await store.load(roomCode))?.players.length === 3,
-    );
-    expect(await fourth.ok('quick_match', { name: 'Fourth', targetScore })).toMatchObject({
+    const counted = await metricValue(seatedHere.url, OVERTAKEN);
+    const seated = await overtaken(
       roomCode,
-    });
-    await waitFor('the start to reach the third seat', async () =>
-      (await changesReceived(seatedHere)) > before ? true : undefined,
+      () => third.request('quick_match', { name: 'Third', targetScore }),
+      async () =>
+        expect(await fourth.ok('quick_match', { name: 'Fourth', targetScore })).toMatchObject({
+          roomCode,
+        }),
+      receivedAfter(await changesReceived(seatedHere)),
     );
-    held.release();
 
-    expect(await seating).toMatchObject({ ok: true, data: { roomCode } });
+    expect(seated).toMatchObject({ ok: true, data: { roomCode } });
     const started = await third.waitForState((v) => v.phase === 'hokm_selection', {
       what: 'the match to start',
     });
@@ -184,17 +200,15 @@ describe('a seat whose table moved on through another instance before its socket
       'Second',
       'Third',
     ]);
-    const versions = versionsOf(third);
-    expect(versions).toEqual([...versions].sort((a, b) => a - b));
-    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
+    await expectCaughtUp(third, counted);
   });
 
   it('create_room (public): the host is told the player who joined from the lobby at once', async () => {
     const host = await connect(seatedHere, 'host');
     const guest = await connect(other, 'guest');
     const held = holdNext(seatedHere, 'createRoom');
-    const before = await changesReceived(seatedHere);
-    const overtaken = await metricValue(seatedHere.url, OVERTAKEN);
+    const arrived = receivedAfter(await changesReceived(seatedHere));
+    const counted = await metricValue(seatedHere.url, OVERTAKEN);
     const creating = host.request('create_room', { name: 'Host', visibility: 'public' });
     // The room is in the lobby: a guest on the other instance finds it and sits down.
     const roomCode = await waitFor('the room to be listed', async () => {
@@ -203,9 +217,7 @@ describe('a seat whose table moved on through another instance before its socket
       return rooms.find((r) => r.players[0]?.name === 'Host' && r.seatsFree === 3)?.roomCode;
     });
     await guest.ok('join', { roomCode, name: 'Guest' });
-    await waitFor('the join to reach the host', async () =>
-      (await changesReceived(seatedHere)) > before ? true : undefined,
-    );
+    await arrived();
     held.release();
 
     expect(await creating).toMatchObject({ ok: true, data: { roomCode } });
@@ -213,8 +225,6 @@ describe('a seat whose table moved on through another instance before its socket
       what: 'the guest in the room',
     });
     expect(joined.players.map((p) => p.name)).toEqual(['Host', 'Guest']);
-    const versions = versionsOf(host);
-    expect(versions).toEqual([...versions].sort((a, b) => a - b));
-    expect(await metricValue(seatedHere.url, OVERTAKEN)).toBe(overtaken + 1);
+    await expectCaughtUp(host, counted);
   });
 });
