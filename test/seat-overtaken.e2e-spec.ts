@@ -76,6 +76,20 @@ describe('a seat whose table moved on through another instance before its socket
   }
 
   /**
+   * A room whose host sits through `hostApp` and a second player through `other`, and the
+   * sockets of the third (through `seatedHere`) and fourth (through `other`) to come.
+   */
+  async function twoSeated(hostApp: GameApp) {
+    const host = await connect(hostApp, 'host');
+    const second = await connect(other, 'second');
+    const third = await connect(seatedHere, 'third');
+    const fourth = await connect(other, 'fourth');
+    const { roomCode } = await host.ok('create_room', { name: 'Host' });
+    await second.ok('join', { roomCode, name: 'Second' });
+    return { roomCode, host, third, fourth };
+  }
+
+  /**
    * Runs `takeSeat` (the third seat of `roomCode`, through `seatedHere`) with its flow held
    * between its commit and its bind, while `takeLast` (the fourth seat, through `other`) starts
    * the match; lets it go once `arrived` says the start has reached `seatedHere`. Its ack.
@@ -115,12 +129,7 @@ describe('a seat whose table moved on through another instance before its socket
   }
 
   it('join: the third player is told the match the fourth one started', async () => {
-    const host = await connect(other, 'host');
-    const second = await connect(other, 'second');
-    const third = await connect(seatedHere, 'third');
-    const fourth = await connect(other, 'fourth');
-    const { roomCode } = await host.ok('create_room', { name: 'Host' });
-    await second.ok('join', { roomCode, name: 'Second' });
+    const { roomCode, third, fourth } = await twoSeated(other);
 
     const counted = await metricValue(seatedHere.url, OVERTAKEN);
     // The start reaches the instance of the third socket, which has no socket there to tell.
@@ -141,12 +150,7 @@ describe('a seat whose table moved on through another instance before its socket
   });
 
   it('join, a table-mate on the same instance: the third player gets the room as the table has it', async () => {
-    const host = await connect(seatedHere, 'host');
-    const second = await connect(other, 'second');
-    const third = await connect(seatedHere, 'third');
-    const fourth = await connect(other, 'fourth');
-    const { roomCode } = await host.ok('create_room', { name: 'Host' });
-    await second.ok('join', { roomCode, name: 'Second' });
+    const { roomCode, host, third, fourth } = await twoSeated(seatedHere);
 
     const counted = await metricValue(seatedHere.url, OVERTAKEN);
     // The host, on the third player's instance, is told the match started; the third not yet.
