@@ -5,6 +5,7 @@
 // record, and the replay check over many random matches played in-process.
 import { get as httpGet } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { Logger } from '@nestjs/common';
 import type { RedisClient, StoreClients } from '../src/redis/redis-clients';
 import { STORE_CLIENTS } from '../src/redis/redis.constants';
 import { KeySpace } from '../src/redis/keys';
@@ -433,6 +434,43 @@ describe('an instance that dies right after the ending commit', () => {
     expect(verifyRecord(record)).toEqual([]);
     await expectStoredAndTidied(record);
     expect(await redis.ttl(keys.index(PENDING_RECORDS_INDEX))).not.toBe(-1);
+  });
+});
+
+describe('a match partly played by an instance that keeps no journal', () => {
+  // During a rolling upgrade from the first release, an instance of it commits moves without a
+  // journal line. The lines then make a match the rules do not replay: no record, rather than a
+  // wrong one.
+  it('leaves no record: its id answers 404, its entry and lines go, and the log says why', async () => {
+    const journal = app.app.get(MatchJournalExtension, { strict: false });
+    jest.spyOn(journal, 'committed').mockReturnValue(undefined);
+    const table = await seated(1);
+    await playUntil(table.clients, (s) => s.phase === 'game_over');
+    const matchId = table.started[0]!.matchId!;
+    jest.restoreAllMocks();
+    // The cards two of the players played, as an instance of the first release commits them.
+    const key = keys.room(table.roomCode).journal;
+    const older = new Set(table.clients.slice(2).map((c) => c.seat!.playerId));
+    const unjournaled = (await redis.lrange(key, 0, -1)).filter((text) => {
+      const line = JSON.parse(text) as unknown[];
+      return line[0] === 'P' && older.has(line[1] as string);
+    });
+    expect(unjournaled.length).toBeGreaterThan(0);
+    for (const text of unjournaled) await redis.lrem(key, 1, text);
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
+
+    await expectNotFound(matchId);
+
+    expect(await redis.exists(keys.matchRecord(matchId))).toBe(0);
+    const pending = pendingMember(matchId, table.roomCode);
+    expect(await redis.zscore(keys.index(PENDING_RECORDS_INDEX), pending)).toBeNull();
+    expect(await redis.exists(key)).toBe(0);
+    expect(warnings).toHaveBeenCalledWith(
+      expect.objectContaining({ matchId, roomCode: table.roomCode, problem: expect.any(String) }),
+      'record not kept: its journal does not replay to its result',
+    );
+    // Asked again, it stays unknown (nothing is left to assemble it from).
+    await expectNotFound(matchId);
   });
 });
 

@@ -4,7 +4,8 @@ import { gunzip, gzip } from 'node:zlib';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.constants';
 import { isMatchId } from '../game-state/domain/match-id';
-import { assembleRecord } from './domain/assemble';
+import { assembleRecord, type AssembledRecord } from './domain/assemble';
+import { verifyRecord } from './domain/replay';
 import type { MatchRecordStore, PendingRecord } from './match-record-store.port';
 import { MATCH_RECORD_STORE } from './records.constants';
 import { MatchNotFoundError } from './records.errors';
@@ -24,7 +25,12 @@ export type Assembly =
   /** Its lines say the match is still being played (an entry written beside a commit that lost). */
   | { status: 'playing' }
   /** Neither a record nor its lines: the room is gone, and the record with it. */
-  | { status: 'gone' };
+  | { status: 'gone' }
+  /**
+   * Its lines make a match the rules do not replay to the result they state (moves missing: made
+   * by a version that kept no journal, during a rolling upgrade from the first release): no record.
+   */
+  | { status: 'unfaithful'; problems: string[] };
 
 /**
  * Finished matches' records: assembled from the room's journal right after the commit that ends
@@ -70,17 +76,21 @@ export class RecordsService {
       const playing = lines.some((line) => line.startsWith(`["M","${matchId}"`));
       return playing ? { status: 'playing' } : { status: 'gone' };
     }
+    // Served only if it is the match that was played: the rules replay it to its stated result.
+    const problems = verifyRecord(assembled.record);
+    if (problems.length > 0) {
+      await this.tidyAfter(matchId, roomCode, lines, assembled);
+      this.logger.warn(
+        { roomCode, matchId, problem: problems[0], problems: problems.length },
+        'record not kept: its journal does not replay to its result',
+      );
+      return { status: 'unfaithful', problems };
+    }
     const json = JSON.stringify(assembled.record);
     // Off the event loop (libuv's pool): a 7-point record is some 50 KB of JSON, 5 KB gzipped.
     const gzip = await gzipped(json);
     await this.store.saveRecord(matchId, gzip, this.config.game.historyTtlSeconds);
-    // The lines are no longer needed once the record holds them, unless an earlier match of the
-    // same code (not recorded yet) comes before them.
-    const tidy: Array<Promise<void>> = [this.store.dropPending(matchId, roomCode)];
-    if (assembled.start === 0) {
-      tidy.push(this.store.trimJournal(roomCode, assembled.end, lines[assembled.end] as string));
-    }
-    await Promise.all(tidy);
+    await this.tidyAfter(matchId, roomCode, lines, assembled);
     this.logger.log(
       {
         roomCode,
@@ -92,5 +102,20 @@ export class RecordsService {
       'record stored',
     );
     return { status: 'stored', gzip };
+  }
+
+  /**
+   * The pending entry goes, and the match's lines too, unless an earlier match of the same code
+   * (not recorded yet) comes before them.
+   */
+  private async tidyAfter(
+    matchId: string,
+    roomCode: string,
+    lines: readonly string[],
+    { start, end }: AssembledRecord,
+  ): Promise<void> {
+    const tidy: Array<Promise<void>> = [this.store.dropPending(matchId, roomCode)];
+    if (start === 0) tidy.push(this.store.trimJournal(roomCode, end, lines[end] as string));
+    await Promise.all(tidy);
   }
 }
