@@ -11,6 +11,27 @@ export interface GraceDeadline {
   dueAt: number;
 }
 
+/** The key of the turn awaited in `state` (see MatchState.turnKey); allocates nothing. */
+export function turnKeyOf(state: RoomState): number {
+  const match = state.match;
+  if (!match) return 0;
+  let cards = 0;
+  for (const id of state.players) cards += match.hands[id.playerId]?.length ?? 0;
+  // At most 52 cards in hands, so the phase and the hand never collide with them.
+  return match.handNumber * 128 + (state.phase === 'hokm_selection' ? 64 : 0) + cards;
+}
+
+/**
+ * When the awaited action became awaited (ms), or null: nothing awaited, the start unknown, or
+ * a stamp of an earlier turn (a version without the clock moved the match on since).
+ */
+export function knownTurnStart(state: RoomState): number | null {
+  const match = state.match;
+  const start = match?.turnStartedAt;
+  if (!match || match.turn === null || typeof start !== 'number') return null;
+  return match.turnKey === undefined || match.turnKey === turnKeyOf(state) ? start : null;
+}
+
 /**
  * When the server acts for `turn` (ms), or null: no action awaited, the turn's start unknown, or
  * a human's turn with the clock off. A bot moves at its delay, an away human at the bots' pace.
@@ -18,8 +39,8 @@ export interface GraceDeadline {
 export function turnDeadline(state: RoomState, clock: TurnClock): number | null {
   const match = state.match;
   if (!match || !isMatchRunning(state.phase) || match.turn === null) return null;
-  const start = match.turnStartedAt;
-  if (typeof start !== 'number') return null;
+  const start = knownTurnStart(state);
+  if (start === null) return null;
   const player = findPlayer(state, match.turn);
   if (!player) return null;
   if (player.bot === true) return start + clock.botDelayMs;

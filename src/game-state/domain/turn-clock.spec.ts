@@ -100,6 +100,57 @@ describe('when turns start (turnStartedAt)', () => {
     expect(turnDeadline(off.state, CLOCK)).toBe(T0 + 40 + CLOCK.turnMs);
   });
 
+  it('takes a stamp of an earlier turn for unknown: a version without the clock moved the match on', () => {
+    // Arrange: the hakem names the hokm on this version (the hakem's lead is stamped), then an
+    // instance of the first release plays the lead: it keeps the match's other fields as they
+    // were, the stamp of the hakem's turn included.
+    const started = timedRoom(T0);
+    const hakem = started.match!.hakem;
+    const named = act(started, { type: 'select_hokm', playerId: hakem, suit: 'clubs', at: T0 + 7 });
+    const card = legalCards(named.state, hakem)[0]!;
+    const moved = act(named.state, { type: 'play_card', playerId: hakem, card }).state;
+    const stale: RoomState = {
+      ...moved,
+      match: {
+        ...moved.match!,
+        turnStartedAt: named.state.match!.turnStartedAt,
+        turnKey: named.state.match!.turnKey,
+      },
+    };
+    const next = stale.match!.turn!;
+    expect(next).not.toBe(hakem);
+
+    // Act: a change on this version with a time, at the table of the player now to move.
+    const off = act(stale, { type: 'disconnect', playerId: hakem, at: T0 + 900 });
+
+    // Assert: no deadline from the stale stamp, however late; the count starts at that change.
+    expect(turnDeadline(stale, CLOCK)).toBeNull();
+    expect(dueActions(stale, T0 + 10 * CLOCK.turnMs, CLOCK)).toEqual([]);
+    expect(act(stale, timeout(stale, T0 + 10 * CLOCK.turnMs)).state).toBe(stale);
+    expect(off.state.match!.turnStartedAt).toBe(T0 + 900);
+    expect(turnDeadline(off.state, CLOCK)).toBe(T0 + 900 + CLOCK.turnMs);
+  });
+
+  it('keys each stamp to its turn: a new key for every move, the same while nothing moves', () => {
+    const started = timedRoom(T0);
+    const hakem = started.match!.hakem;
+    const other = started.players.find((p) => p.playerId !== hakem)!.playerId;
+    const named = act(started, { type: 'select_hokm', playerId: hakem, suit: 'clubs', at: T0 + 7 });
+    const off = act(named.state, { type: 'disconnect', playerId: other, at: T0 + 8 });
+    let state = off.state;
+    const keys = [started, named.state, off.state].map((s) => s.match!.turnKey);
+    for (let i = 0; i < 8; i++) {
+      const turn = state.match!.turn!;
+      const card = legalCards(state, turn)[0]!;
+      state = act(state, { type: 'play_card', playerId: turn, card, at: T0 + 10 + i }).state;
+      keys.push(state.match!.turnKey);
+    }
+
+    expect(keys[2]).toBe(keys[1]);
+    const perTurn = [keys[0], ...keys.slice(2)];
+    expect(new Set(perTurn).size).toBe(perTurn.length);
+  });
+
   it('reads a state stored before the clock (no field) as unknown', () => {
     const stored = idleFollower();
     const { turnStartedAt: _unknown, ...match } = stored.match!;
@@ -392,7 +443,10 @@ describe('with the clock off', () => {
     }
 
     // Assert
-    const withoutStarts = (s: RoomState) => ({ ...s, match: { ...s.match!, turnStartedAt: null } });
+    const withoutStarts = (s: RoomState) => {
+      const { turnKey: _key, ...match } = s.match!;
+      return { ...s, match: { ...match, turnStartedAt: null } };
+    };
     expect(timed.map(withoutStarts)).toEqual(plain.map(withoutStarts));
     for (const [a, b] of events) expect(a).toBe(b);
   });

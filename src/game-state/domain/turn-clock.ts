@@ -1,6 +1,6 @@
 // The turn clock inside the rules: acting for an idle player, away seats, and when turns start.
 import { chooseBotAction } from './bot';
-import { turnDeadline } from './deadlines';
+import { knownTurnStart, turnDeadline, turnKeyOf } from './deadlines';
 import { cloneRoom, fail, notInRoom, phaseMessage, unchanged } from './rule-results';
 import { findPlayer } from './table';
 import type { Action, DomainEvent, MoveAction, RoomState, RuleResult, SeatedPlayer } from './types';
@@ -74,18 +74,26 @@ export function present(player: SeatedPlayer): SeatedPlayer {
 }
 
 /**
- * Records when the awaited action became awaited: at `action.at` when the change handed the turn
- * on (a move, the match starting, the next hand), null when nothing is awaited. A start left
- * unknown (an action without `at`, a state stored before the clock) is taken from the next change
- * that carries `at`, so the clock then counts from a moment no earlier than the real start.
+ * Records when the awaited action became awaited, and which turn that is (MatchState.turnKey): at
+ * `action.at` when the change handed the turn on (a move, the match starting, the next hand),
+ * null when nothing is awaited. A start left unknown (an action without `at`, a state stored
+ * before the clock, a stamp of an earlier turn) is taken from the next change that carries `at`,
+ * so the clock then counts from a moment no earlier than the real start.
  */
 export function stampTurn(before: RoomState, action: Action, result: RuleResult): RuleResult {
   if (!result.ok || result.state === before) return result;
   const match = result.state.match;
   if (!match) return result;
-  const start = turnStart(before, action, match.turn, match.turnStartedAt ?? null);
-  if (start === match.turnStartedAt) return result;
-  return { ...result, state: { ...result.state, match: { ...match, turnStartedAt: start } } };
+  const start = turnStart(before, action, match.turn, knownTurnStart(result.state));
+  if (start === null) {
+    if (match.turnStartedAt === null && match.turnKey === undefined) return result;
+    const { turnKey: _key, ...unstamped } = match;
+    return { ...result, state: { ...result.state, match: { ...unstamped, turnStartedAt: null } } };
+  }
+  const turnKey = turnKeyOf(result.state);
+  if (start === match.turnStartedAt && turnKey === match.turnKey) return result;
+  const stamped = { ...match, turnStartedAt: start, turnKey };
+  return { ...result, state: { ...result.state, match: stamped } };
 }
 
 function turnStart(

@@ -53,6 +53,13 @@ export interface MatchState {
    * the start is unknown. Absent in states stored before the turn clock: unknown as well.
    */
   turnStartedAt?: number | null;
+  /**
+   * Which turn `turnStartedAt` is the start of (`turnKeyOf`: the hand, its phase and the cards
+   * still in hands, which every move changes). A stamp of another turn was left by a version
+   * without the turn clock that moved the match on (the first release, during a rolling
+   * upgrade): the start is unknown then. Absent in states stored before it: the stamp applies.
+   */
+  turnKey?: number;
   ledSuit: Suit | null;
   currentTrick: PlayedCard[];
   lastTrick: { cards: PlayedCard[]; winner: string } | null;
