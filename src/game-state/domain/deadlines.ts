@@ -16,7 +16,7 @@ export function turnKeyOf(state: RoomState): number {
   const match = state.match;
   if (!match) return 0;
   let cards = 0;
-  for (const id of state.players) cards += match.hands[id.playerId]?.length ?? 0;
+  for (const player of state.players) cards += match.hands[player.playerId]?.length ?? 0;
   // At most 52 cards in hands, so the phase and the hand never collide with them.
   return match.handNumber * 128 + (state.phase === 'hokm_selection' ? 64 : 0) + cards;
 }
