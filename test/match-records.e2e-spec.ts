@@ -397,17 +397,16 @@ describe('guessing at match ids', () => {
   });
 });
 
-describe('an instance that dies right after the ending commit', () => {
-  /** Plays a 1-point match whose ending commit is not followed by storing the record. */
-  async function endWithoutRecord(): Promise<{ table: Table; matchId: string }> {
-    const journal = app.app.get(MatchJournalExtension, { strict: false });
-    jest.spyOn(journal, 'committed').mockReturnValue(undefined);
-    const table = await seated(1);
-    open.push(...table.clients);
-    await playUntil(table.clients, (s) => s.phase === 'game_over');
-    return { table, matchId: table.started[0]!.matchId! };
-  }
+/** Plays a 1-point match whose ending commit is not followed by storing the record. */
+async function endWithoutRecord(): Promise<{ table: Table; matchId: string }> {
+  const journal = app.app.get(MatchJournalExtension, { strict: false });
+  jest.spyOn(journal, 'committed').mockReturnValue(undefined);
+  const table = await seated(1);
+  await playUntil(table.clients, (s) => s.phase === 'game_over');
+  return { table, matchId: table.started[0]!.matchId! };
+}
 
+describe('an instance that dies right after the ending commit', () => {
   it('leaves a record that the first GET assembles from the journal', async () => {
     const { table, matchId } = await endWithoutRecord();
     expect(await redis.exists(keys.matchRecord(matchId))).toBe(0);
@@ -442,11 +441,7 @@ describe('a match partly played by an instance that keeps no journal', () => {
   // journal line. The lines then make a match the rules do not replay: no record, rather than a
   // wrong one.
   it('leaves no record: its id answers 404, its entry and lines go, and the log says why', async () => {
-    const journal = app.app.get(MatchJournalExtension, { strict: false });
-    jest.spyOn(journal, 'committed').mockReturnValue(undefined);
-    const table = await seated(1);
-    await playUntil(table.clients, (s) => s.phase === 'game_over');
-    const matchId = table.started[0]!.matchId!;
+    const { table, matchId } = await endWithoutRecord();
     jest.restoreAllMocks();
     // The cards two of the players played, as an instance of the first release commits them.
     const key = keys.room(table.roomCode).journal;

@@ -12,9 +12,7 @@
 // where DIR holds the older build (`dist/main.js`), e.g. a worktree of the previous release's
 // commit after `npm ci && npm run build` there. Uses REDIS_URL (default the local Redis) under a
 // key prefix of its own, and deletes its keys at the end.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import Redis from 'ioredis';
 import type { MatchRecord } from '../../src/protocol/hokm-protocol';
 import { verifyRecord } from '../../src/records/domain/replay';
 import { GameClient, MessageRecorder } from '../../test/support/game-client';
@@ -23,14 +21,17 @@ import {
   allReach,
   gaps,
   INSTANCE_DEFAULTS,
+  waitUntilReady,
   playOneMove,
   playSpreadUntil,
   seatSpread,
   socketVersions,
   type Instance,
+  type SpawnedInstance,
   type SpreadTable,
 } from '../../test/support/multi-instance';
 import { freePort } from '../../test/support/ports';
+import { cleanupPrefix } from '../../test/support/redis-keys';
 import { sleep, waitFor } from '../../test/support/wait';
 
 const OLDER = resolve(process.argv[2] ?? '');
@@ -43,22 +44,6 @@ const results: Array<{ ok: boolean; line: string }> = [];
 function check(ok: boolean, line: string): void {
   results.push({ ok, line });
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${line}`);
-}
-
-function spawnOlder(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [resolve(OLDER, 'dist', 'main.js')], {
-    cwd: OLDER,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    stdio: 'ignore',
-  });
-}
-
-async function ready(url: string): Promise<void> {
-  await waitFor(
-    `${url} to be ready`,
-    async () => (await fetch(`${url}/health`).catch(() => null))?.status === 200,
-    { timeoutMs: 30_000, intervalMs: 100 },
-  );
 }
 
 /** A spectator on `instance`, or null when that build does not know `watch`. */
@@ -124,17 +109,16 @@ async function checkRecord(instance: Instance, table: SpreadTable, name: string)
 async function main(): Promise<void> {
   const env = { ...INSTANCE_DEFAULTS, REDIS_URL, REDIS_KEY_PREFIX: PREFIX };
   const clocked = { ...env, TURN_SECONDS: String(CLOCK_SECONDS) };
-  const olderPort = await freePort();
-  const newerPort = await freePort();
-  const older = spawnOlder({ ...clocked, PORT: String(olderPort) });
-  const newer = spawnMain({ ...clocked, PORT: String(newerPort) });
-  const instances: Instance[] = [
-    { label: 'older', url: `http://127.0.0.1:${olderPort}` },
-    { label: 'this', url: `http://127.0.0.1:${newerPort}` },
-  ];
+  const spawnOn = async (label: string, root?: string): Promise<SpawnedInstance> => {
+    const port = await freePort();
+    const process = spawnMain({ ...clocked, PORT: String(port) }, root);
+    return { label, port, url: `http://127.0.0.1:${port}`, process };
+  };
+  const instances = [await spawnOn('older', OLDER), await spawnOn('this')];
+  const [older, newer] = instances as [SpawnedInstance, SpawnedInstance];
   const open: GameClient[] = [];
   try {
-    await Promise.all(instances.map((i) => ready(i.url)));
+    await Promise.all(instances.map((i) => waitUntilReady(i)));
 
     // Four tables over both instances, two created on each, played to the end at once.
     const tables = await Promise.all(
@@ -180,8 +164,7 @@ async function main(): Promise<void> {
     // The older instance stops mid-match; its players come back on this build's.
     const last = await seatSpread(instances, { targetScore: 1, label: 'S' });
     for (let i = 0; i < 6; i++) await playOneMove(last);
-    older.kill('SIGTERM');
-    await new Promise((done) => older.once('exit', done));
+    await older.process.stop('SIGTERM');
     for (const seat of last.seats) if (seat.instance === 0) await seat.reconnectOn(instances, 1);
     const end = await playSpreadUntil(last, (v) => v.phase === 'game_over');
     await allReach(last.seats, end.version);
@@ -192,16 +175,8 @@ async function main(): Promise<void> {
     for (const seat of last.seats) seat.closeAll();
   } finally {
     for (const client of open) client.close();
-    older.kill('SIGKILL');
-    await newer.stop('SIGTERM');
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    redis.disconnect();
+    await Promise.all([older.process.stop('SIGKILL'), newer.process.stop('SIGTERM')]);
+    await cleanupPrefix(REDIS_URL, PREFIX);
   }
   const failed = results.filter((r) => !r.ok).length;
   console.log(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);

@@ -43,13 +43,15 @@ process.once('exit', () => {
 
 /**
  * Spawns `node dist/main.js` with exactly `env` (plus PATH, NO_COLOR=1): the outer environment
- * does not leak in, so the test states every setting the process sees.
+ * does not leak in, so the test states every setting the process sees. `root` is the checkout
+ * whose build runs (default this one; another build's, to run an older version beside it).
  */
-export function spawnMain(env: Record<string, string>): MainProcess {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} missing: the e2e globalSetup builds it`);
+export function spawnMain(env: Record<string, string>, root = REPO_ROOT): MainProcess {
+  const mainJs = join(root, 'dist', 'main.js');
+  if (!existsSync(mainJs)) throw new Error(`${mainJs} missing: the e2e globalSetup builds it`);
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN_JS], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [mainJs], {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
