@@ -2,7 +2,13 @@
 // where the protocol says so), and a match in another room goes on untouched.
 import type { Ack, GameView } from '../src/protocol/hokm-protocol';
 import { GameApp, startGameApp } from './support/game-app';
-import { GameClient, playUntil, seatTable, type Table } from './support/game-client';
+import {
+  GameClient,
+  playUntil,
+  seatTable,
+  type GameClientOptions,
+  type Table,
+} from './support/game-client';
 
 jest.setTimeout(30_000);
 
@@ -122,8 +128,8 @@ describe('bad input', () => {
   let untouched: GameView;
   const open: GameClient[] = [];
 
-  async function connect(): Promise<GameClient> {
-    const client = await GameClient.connect(app.url);
+  async function connect(options: GameClientOptions = {}): Promise<GameClient> {
+    const client = await GameClient.connect(app.url, options);
     open.push(client);
     return client;
   }
@@ -259,18 +265,21 @@ describe('bad input', () => {
     expect(client.connected).toBe(true);
   });
 
-  it('a message over MAX_PAYLOAD_BYTES closes that connection; the server goes on serving', async () => {
-    const big = await connect();
-    const bigName = 'y'.repeat(MAX_PAYLOAD_BYTES + 100);
+  it.each([['websocket'], ['polling']] as const)(
+    'a message over MAX_PAYLOAD_BYTES closes that connection (%s); the server goes on serving',
+    async (transport) => {
+      const big = await connect({ transports: [transport] });
+      const bigName = 'y'.repeat(MAX_PAYLOAD_BYTES + 100);
 
-    big.emitWithoutAck('create_room', { name: bigName });
+      big.emitWithoutAck('create_room', { name: bigName });
 
-    await big.waitForDisconnect();
-    expect(big.seat).toBeNull();
-    const next = await connect();
-    const created = await next.ok('create_room', { name: 'Next' });
-    expect(created.seat).toBe(0);
-  });
+      await big.waitForDisconnect();
+      expect(big.seat).toBeNull();
+      const next = await connect({ transports: [transport] });
+      const created = await next.ok('create_room', { name: 'Next' });
+      expect(created.seat).toBe(0);
+    },
+  );
 
   it('requests without a payload object but with no ack either are ignored; the socket goes on', async () => {
     const client = await connect();

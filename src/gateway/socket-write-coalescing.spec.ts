@@ -199,12 +199,14 @@ describe('socket write coalescing', () => {
       const { conn } = await server.connect(['websocket']);
       const transport = conn.transport as unknown as {
         _onSentLast?: unknown;
-        perMessageDeflate?: unknown;
+        opts?: { perMessageDeflate?: unknown };
         socket: { readyState: number; _sender: { _state: unknown; _queue: unknown } };
       };
 
       expect(typeof transport._onSentLast).toBe('function');
-      expect(transport.perMessageDeflate).toBeFalsy();
+      // The server's transport options, where coalescing reads whether frames are compressed.
+      expect(Object.keys(transport.opts ?? {})).toContain('perMessageDeflate');
+      expect(transport.opts?.perMessageDeflate).toBeFalsy();
       expect(transport.socket.readyState).toBe(1);
       expect(transport.socket._sender._state).toBe(0);
       expect(transport.socket._sender._queue).toEqual([]);

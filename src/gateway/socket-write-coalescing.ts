@@ -21,8 +21,8 @@ export interface EngineTransport {
   send(packets: unknown[]): void;
   /** Cleared while a send is being written; engine.io's Socket#flush waits for it. */
   writable?: boolean;
-  /** Set when permessage-deflate was negotiated (frames are then ws's to compress). */
-  perMessageDeflate?: unknown;
+  /** The server's transport options: with permessage-deflate on, frames are ws's to compress. */
+  opts?: { perMessageDeflate?: unknown };
   /** websocket transport: the callback of a send's last write (emits `drain`, then `ready`). */
   _onSentLast?: (error?: Error | null) => void;
   /** websocket transport: the `ws` socket, whose `_socket` is the TCP socket. */
@@ -111,13 +111,15 @@ export function coalesceWrites(conn: EngineConnection): boolean {
 }
 
 /**
- * Whether frames may go to the TCP socket directly: the WebSocket is open, nothing is compressed,
- * and ws's sender writes at once (it queues only while it compresses or reads a Blob), so a
+ * Whether frames may go to the TCP socket directly: the WebSocket is open, nothing is compressed
+ * (engine.io's transport options say so; an engine.io without them gets ws's frames), and ws's
+ * sender writes at once (it queues only while it compresses or reads a Blob), so a
  * direct write cannot overtake one of its frames.
  */
 function writesDirectly(transport: EngineTransport, ws: WsSocket): boolean {
   return (
-    !transport.perMessageDeflate &&
+    transport.opts !== undefined &&
+    !transport.opts.perMessageDeflate &&
     ws.readyState === WS_OPEN &&
     ws._sender?._state === WS_SENDER_IDLE &&
     ws._sender._queue?.length === 0
