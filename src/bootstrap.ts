@@ -63,23 +63,28 @@ export async function shutdown(app: INestApplication, signal: string, drainMs = 
 export async function bootstrap(env: NodeJS.ProcessEnv): Promise<INestApplication> {
   const config = loadConfig(env);
   const app = await createApp(config);
-  await app.listen(config.port, config.host);
-  // The id other instances name in their logs if this one goes silent (new at every start).
-  const { instanceId } = app.get(RoomsService);
-  new Logger('Bootstrap').log({ instanceId }, `listening on http://${config.host}:${config.port}`);
+  const listening = app.listen(config.port, config.host);
+  // Handled from before the port opens: a signal as soon as it is open (a deploy that stops an
+  // instance right after its `listening` line) is a graceful stop, never the default exit.
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      shutdown(app, signal, config.shutdownDrainMs).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          new Logger('Shutdown').error({ err: error }, 'unclean shutdown');
-          process.exit(1);
-        },
-      );
+      listening
+        .then(() => shutdown(app, signal, config.shutdownDrainMs))
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            new Logger('Shutdown').error({ err: error }, 'unclean shutdown');
+            process.exit(1);
+          },
+        );
     });
   }
+  await listening;
+  // The id other instances name in their logs if this one goes silent (new at every start).
+  const { instanceId } = app.get(RoomsService);
+  new Logger('Bootstrap').log({ instanceId }, `listening on http://${config.host}:${config.port}`);
   return app;
 }
