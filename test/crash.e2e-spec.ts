@@ -138,6 +138,14 @@ describe('an instance killed mid-hand (SIGKILL)', () => {
         expect(loggedCards(seat)).toEqual(ackedCards(table));
       }
     }
+    // The operators' line: a survivor warns that B went silent holding seats (room 1's two, and
+    // room 0's unless its player was back before the sweep).
+    const warnings = instances
+      .filter((_, i) => i !== victim)
+      .flatMap((i) => i.process.lines.map((line) => line.text))
+      .filter((text) => /WARN.*an instance went silent: its seats freed/.test(text));
+    expect(warnings).toHaveLength(1);
+    expect(Number(/seatsFreed=(\d+)/.exec(warnings[0]!)?.[1])).toBeGreaterThanOrEqual(2);
     for (const table of tables) for (const seat of table.seats) seat.closeAll();
   }, 90_000);
 });

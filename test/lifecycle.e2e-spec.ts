@@ -4,6 +4,7 @@
 // @redis-target single: the process against missing, late and private redis-servers.
 import { createServer, Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import request from 'supertest';
 import { createApp } from '../src/bootstrap';
@@ -216,6 +217,42 @@ describe('lifecycle', () => {
       expect(main.stderr().filter((line) => line.trim().length > 0)).toEqual([]);
     } finally {
       await main.stop('SIGKILL');
+      await cleanupPrefix(SHARED_REDIS_URL, prefix);
+    }
+  });
+
+  it('the server after a cleanly stopped one drops its record without a warning', async () => {
+    const prefix = uniquePrefix();
+    const env = {
+      REDIS_URL: SHARED_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'log',
+      TIMER_POLL_MS: '100',
+    };
+    const first = spawnMain({ ...env, PORT: String(await freePort()) });
+    let next: ReturnType<typeof spawnMain> | undefined;
+    const redis = new Redis(SHARED_REDIS_URL, { lazyConnect: true });
+    try {
+      const listening = await first.waitForLine(/listening on http:/);
+      const firstId = /instanceId=(\S+)/.exec(listening.text)?.[1];
+      expect(firstId).toBeDefined();
+      // Stopped as soon as it says it listens: a graceful stop all the same.
+      expect(await first.stop('SIGTERM')).toMatchObject({ code: 0 });
+      // The stopped instance stays on record until another one finds it silent.
+      expect(await redis.zscore(`${prefix}{instances}:live`, firstId!)).not.toBeNull();
+
+      next = spawnMain({ ...env, PORT: String(await freePort()) });
+      const dropped = await next.waitForLine(/a silent instance held no seats/, 15_000);
+
+      expect(dropped.text).toContain(`instanceId=${firstId!}`);
+      expect(dropped.text).toMatch(/\bLOG\b/);
+      expect(await redis.zscore(`${prefix}{instances}:live`, firstId!)).toBeNull();
+      expect(next.lines.map((line) => line.text).join('\n')).not.toMatch(/went silent|WARN/);
+    } finally {
+      await first.stop('SIGKILL');
+      await next?.stop('SIGKILL');
+      redis.disconnect();
       await cleanupPrefix(SHARED_REDIS_URL, prefix);
     }
   });

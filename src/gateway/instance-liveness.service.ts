@@ -67,10 +67,15 @@ export class InstanceLiveness implements OnApplicationBootstrap, BeforeApplicati
   private async free(instanceId: string): Promise<void> {
     try {
       const freed = await this.recovery.freeSeatsOf(instanceId);
-      this.logger.warn(
-        { instanceId, seatsFreed: freed },
-        'an instance went silent: its seats freed',
-      );
+      // An instance that stopped cleanly (or died seatless) left nobody waiting: no warning.
+      if (freed === 0) {
+        this.logger.log({ instanceId }, 'a silent instance held no seats: its record dropped');
+      } else {
+        this.logger.warn(
+          { instanceId, seatsFreed: freed },
+          'an instance went silent: its seats freed',
+        );
+      }
     } catch (error) {
       // The lease runs out and another instance (or this one) tries again.
       this.logger.warn({ instanceId, err: error }, 'seats of a silent instance not freed');
