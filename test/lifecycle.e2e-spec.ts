@@ -14,6 +14,7 @@ import { spawnMain } from './support/main-process';
 import { freePort } from './support/ports';
 import { cleanupPrefix } from './support/redis-keys';
 import { RedisServerHandle, startRedisServer } from './support/redis-server';
+import { KeySpace } from '../src/redis/keys';
 import { GAME_STORE } from '../src/redis/redis.constants';
 import type { GameStore } from '../src/redis/game-store';
 import { sleep, waitFor } from './support/wait';
@@ -230,6 +231,7 @@ describe('lifecycle', () => {
       LOG_LEVEL: 'log',
       TIMER_POLL_MS: '100',
     };
+    const live = new KeySpace(prefix).instances;
     const first = spawnMain({ ...env, PORT: String(await freePort()) });
     let next: ReturnType<typeof spawnMain> | undefined;
     const redis = new Redis(SHARED_REDIS_URL, { lazyConnect: true });
@@ -240,14 +242,14 @@ describe('lifecycle', () => {
       // Stopped as soon as it says it listens: a graceful stop all the same.
       expect(await first.stop('SIGTERM')).toMatchObject({ code: 0 });
       // The stopped instance stays on record until another one finds it silent.
-      expect(await redis.zscore(`${prefix}{instances}:live`, firstId!)).not.toBeNull();
+      expect(await redis.zscore(live, firstId!)).not.toBeNull();
 
       next = spawnMain({ ...env, PORT: String(await freePort()) });
       const dropped = await next.waitForLine(/a silent instance held no seats/, 15_000);
 
       expect(dropped.text).toContain(`instanceId=${firstId!}`);
       expect(dropped.text).toMatch(/\bLOG\b/);
-      expect(await redis.zscore(`${prefix}{instances}:live`, firstId!)).toBeNull();
+      expect(await redis.zscore(live, firstId!)).toBeNull();
       expect(next.lines.map((line) => line.text).join('\n')).not.toMatch(/went silent|WARN/);
     } finally {
       await first.stop('SIGKILL');
